@@ -182,6 +182,8 @@ class Event:
     quote: str | None = None
     country_hint: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    where: str | None = None  # input file the event came from (for messages, not exported)
+    line: int | None = None  # its line or row there
 
     @property
     def period(self) -> tuple[dt.date, dt.date] | None:
@@ -221,6 +223,8 @@ class Movement:
     source: Source | None = None
     quote: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    where: str | None = None
+    line: int | None = None
 
     @property
     def stops(self) -> list[str]:
