@@ -1,0 +1,186 @@
+"""The ``geomap`` command: a thin layer over the Python API.
+
+Exit codes scripts can rely on:
+  0  done (problems, if any, were reported as warnings on stderr)
+  1  done, but with --strict some input problem was found
+  2  the command could not run: bad arguments, unreadable input, nothing to draw
+
+Heavy libraries (geopandas, folium) are imported inside the commands that need them, so
+``geomap geocode`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from geomap.model import Dataset
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_FAILED = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``geomap`` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_FAILED
+    from geomap.model import GeomapError
+
+    try:
+        return int(args.func(args))
+    except GeomapError as exc:
+        print(f"geomap: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("geomap: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="geomap",
+        description="Turn reports of military movements into maps (HTML) and GIS layers (GeoPackage, GeoJSON).",
+    )
+    from geomap import __version__
+
+    parser.add_argument("--version", action="version", version=f"geomap {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("render", help="draw an events file as one offline HTML map")
+    p.add_argument("events", type=Path, help="events file (.yaml, .csv with ACLED columns, .geojson)")
+    p.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
+    p.add_argument("--title", help="map title (default: the file's title)")
+    p.add_argument("--subtitle", help="line under the title")
+    _common_input(p)
+    p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("export", help="write events, places and routes as GIS layers")
+    p.add_argument("events", type=Path, help="events file (.yaml, .csv with ACLED columns, .geojson)")
+    p.add_argument(
+        "-o", "--output", type=Path, required=True, help="output: .gpkg, .geojson or .csv (by extension)"
+    )
+    _common_input(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("geocode", help="look a place name up in the offline gazetteer")
+    p.add_argument("query", nargs="+", help="place name as written, e.g. Kursk, 'Korea Utara', '51.73, 36.19'")
+    p.add_argument("--country", help="ISO alpha-2 country hint, e.g. RU")
+    p.add_argument("--candidates", type=int, default=5, help="runner-up candidates to show (default 5)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=cmd_geocode)
+    return parser
+
+
+def _common_input(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true", help="exit 1 if any input problem is found")
+    p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+
+def _load(args: argparse.Namespace) -> Dataset:
+    """Read and geocode an events file, printing every problem met on stderr."""
+    from geomap.geocode import resolve_dataset
+    from geomap.io import read_events
+
+    dataset = read_events(args.events)
+    resolve_dataset(dataset)
+    return dataset
+
+
+def _report(dataset: Dataset, args: argparse.Namespace) -> int:
+    for problem in dataset.problems:
+        if not (args.quiet and problem.severity != "error"):
+            print(problem, file=sys.stderr)
+    n_err = len(dataset.errors)
+    if n_err and not args.quiet:
+        print(f"geomap: {n_err} entr{'y' if n_err == 1 else 'ies'} rejected (see above)", file=sys.stderr)
+    return EXIT_PROBLEMS if (args.strict and dataset.problems) else EXIT_OK
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from geomap.render import build_map
+
+    dataset = _load(args)
+    if not dataset.events and not dataset.movements:
+        _report(dataset, args)
+        print(f"geomap: error: {args.events}: nothing to draw (no valid events or movements)", file=sys.stderr)
+        return EXIT_FAILED
+    gmap = build_map(dataset, title=args.title, subtitle=args.subtitle)
+    _mkdir_for(args.output)
+    gmap.save(args.output)
+    rc = _report(dataset, args)
+    if not args.quiet:
+        print(
+            f"wrote {args.output}: {len(dataset.events)} events, {len(dataset.movements)} movements",
+            file=sys.stderr,
+        )
+    return rc
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from geomap.io import export
+
+    dataset = _load(args)
+    _mkdir_for(args.output)
+    written = export(dataset, args.output)
+    rc = _report(dataset, args)
+    if not args.quiet:
+        print(f"wrote {', '.join(map(str, written))}", file=sys.stderr)
+    return rc
+
+
+def cmd_geocode(args: argparse.Namespace) -> int:
+    from geomap.geocode import OfflineGeocoder
+
+    query = " ".join(args.query)
+    geocoder = OfflineGeocoder()
+    hints: dict[str, Any] = {"country_codes": args.country} if args.country else {}
+    try:
+        location = geocoder.geocode(query, exactly_one=True, **hints)
+    except ValueError as exc:
+        print(f"geomap: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if location is None:
+        if args.json:
+            print(json.dumps({"query": query, "match": None}))
+        else:
+            print(f"no match for {query!r}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    raw = dict(location.raw)
+    candidates = raw.pop("candidates", [])[: args.candidates]
+    if args.json:
+        print(json.dumps({"query": query, "match": raw, "candidates": candidates}, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{raw.get('name')} ({raw.get('country_code') or '-'})")
+    print(f"  coordinates  {location.latitude:.5f}, {location.longitude:.5f}")
+    print(f"  kind         {raw.get('kind')}   geo_precision {raw.get('geo_precision')}")
+    if raw.get("population"):
+        print(f"  population   {raw['population']:,}")
+    if raw.get("confidence") is not None:
+        print(f"  confidence   {raw['confidence']:.2f}")
+    if raw.get("note"):
+        print(f"  note         {raw['note']}")
+    if candidates:
+        print("  runners-up:")
+        for c in candidates:
+            print(
+                f"    {c.get('name')} ({c.get('country_code') or '-'}) {c.get('kind')} "
+                f"{c.get('lat', 0):.3f}, {c.get('lon', 0):.3f} pop {c.get('population') or 0:,}"
+            )
+    return EXIT_OK
+
+
+def _mkdir_for(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
