@@ -240,8 +240,9 @@ class Movement:
 
     @property
     def date(self) -> dt.date | None:
-        dates = [leg.date for leg in self.legs if leg.date]
-        return max(dates) if dates else None
+        """The date of the leg that ends last, by the end of its period (a month ends on its last day)."""
+        dated = [(leg.period, leg.date) for leg in self.legs if leg.date and leg.period]
+        return max(dated)[1] if dated else None
 
 
 @dataclass(frozen=True)
