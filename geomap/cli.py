@@ -77,7 +77,44 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--candidates", type=int, default=5, help="runner-up candidates to show (default 5)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=cmd_geocode)
+
+    for name, helptext in (
+        ("extract", "extract dated, geocoded events and routes from a news article"),
+        ("map", "extract from a news article and draw the map in one go"),
+    ):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("article", type=Path, help="article as a UTF-8 text file")
+        p.add_argument(
+            "-o",
+            "--output",
+            type=Path,
+            required=True,
+            help="events file to write: .yaml (to review and render) or .geojson" if name == "extract" else "HTML file",
+        )
+        p.add_argument("--published", type=_iso_date, help="publication date YYYY-MM-DD: anchors relative dates")
+        p.add_argument("--lang", help="language code (en, id, ru, uk, de, fr); detected when omitted")
+        p.add_argument("--publisher", help="source publisher, kept on every event")
+        p.add_argument("--title", help="source title (and map title)")
+        p.add_argument("--url", help="source URL")
+        _common_input(p)
+        p.set_defaults(func=cmd_extract if name == "extract" else cmd_map)
+
+    p = sub.add_parser("score", help="score an extraction (GeoJSON) against a gold file")
+    p.add_argument("gold", type=Path, nargs="+", help="gold JSON file(s) (the seed's shape)")
+    p.add_argument("--pred", type=Path, nargs="+", help="extraction GeoJSON file(s), in the order of the gold files; "
+                   "when omitted each gold file's article (its 'file', beside it) is extracted now")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=cmd_score)
     return parser
+
+
+def _iso_date(value: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
 
 
 def _common_input(p: argparse.ArgumentParser) -> None:
@@ -175,6 +212,67 @@ def cmd_geocode(args: argparse.Namespace) -> int:
                 f"    {c.get('name')} ({c.get('country_code') or '-'}) {c.get('kind')} "
                 f"{c.get('lat', 0):.3f}, {c.get('lon', 0):.3f} pop {c.get('population') or 0:,}"
             )
+    return EXIT_OK
+
+
+def _extract(args: argparse.Namespace) -> Any:
+    from geomap.extract import extract, read_article
+    from geomap.model import Source
+
+    text = read_article(args.article)
+    source = Source(publisher=args.publisher, title=args.title, url=args.url, published=args.published)
+    ex = extract(text, published=args.published, lang=args.lang, source=source, where=str(args.article))
+    if not args.quiet:
+        for note in ex.notes:
+            print(f"{args.article}: note: {note}", file=sys.stderr)
+        for u in ex.unresolved:
+            where = f"{args.article}:{text.count(chr(10), 0, u['start']) + 1}" if u.get("start") is not None else str(args.article)
+            print(f"{where}: warning: unresolved {u.get('mention')!r}: {u.get('reason')}", file=sys.stderr)
+    return ex
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from geomap.extract.output import extraction_geojson, extraction_yaml
+    from geomap.files import write_text_atomic
+    from geomap.model import GeomapError
+
+    ex = _extract(args)
+    suffix = args.output.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        write_text_atomic(args.output, extraction_yaml(ex))
+    elif suffix in (".geojson", ".json"):
+        write_text_atomic(args.output, json.dumps(extraction_geojson(ex), ensure_ascii=False, indent=1))
+    else:
+        raise GeomapError(f"{args.output}: unknown output type {suffix!r}; use .yaml or .geojson")
+    if not args.quiet:
+        print(
+            f"wrote {args.output}: {len(ex.toponyms)} places, {len(ex.dates)} dates, "
+            f"{len(ex.dataset.events)} events, {len(ex.dataset.movements)} movements, {len(ex.unresolved)} unresolved",
+            file=sys.stderr,
+        )
+    return EXIT_PROBLEMS if (args.strict and ex.unresolved) else EXIT_OK
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    from geomap.render import build_map
+
+    ex = _extract(args)
+    if not ex.dataset.events and not ex.dataset.movements:
+        print(f"geomap: error: {args.article}: no events or movements found to draw", file=sys.stderr)
+        return EXIT_FAILED
+    gmap = build_map(ex.dataset, title=args.title or f"Events in {args.article.name}")
+    _mkdir_for(args.output)
+    gmap.save(args.output)
+    if not args.quiet:
+        print(f"wrote {args.output}: {len(ex.dataset.events)} events, {len(ex.dataset.movements)} movements", file=sys.stderr)
+    return EXIT_PROBLEMS if (args.strict and ex.unresolved) else EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from geomap.score import score_paths
+
+    scores = score_paths(args.gold, args.pred)
+    print(json.dumps(scores.as_dict(), indent=1) if args.json else scores.format())
     return EXIT_OK
 
 

@@ -242,7 +242,7 @@ class Movement:
     def date(self) -> dt.date | None:
         """The date of the leg that ends last, by the end of its period (a month ends on its last day)."""
         dated = [(leg.period, leg.date) for leg in self.legs if leg.date and leg.period]
-        return max(dated)[1] if dated else None
+        return max(dated, key=lambda t: t[0][1])[1] if dated else None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,64 @@
+"""Geocoding: place names to points, offline by default, through geopy's interface.
+
+* :class:`OfflineGeocoder` answers ``geocode(query, ...)`` from our gazetteer index;
+* :func:`resolve_dataset` fills the places of a Dataset's events and movements with any
+  geopy-style geocoder and reports what it could not resolve;
+* :class:`NameIndex` and :func:`build_index` give the name index itself (also used by the
+  text extractor); ``python -m geomap.geocode.index`` prebuilds it.
+
+Names are imported on first use, so ``python -m geomap.geocode.index`` and a fresh
+process that only needs one of them start fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__all__ = [
+    "OfflineGeocoder",
+    "Geocoder",
+    "resolve_dataset",
+    "build_index",
+    "NameIndex",
+    "Entry",
+    "location_from_place",
+    "place_from_location",
+    "candidates_of",
+    "normalize",
+    "fold",
+]
+
+_WHERE = {
+    "OfflineGeocoder": "gazetteer",
+    "Geocoder": "base",
+    "location_from_place": "base",
+    "place_from_location": "base",
+    "candidates_of": "base",
+    "resolve_dataset": "resolve",
+    "build_index": "index",
+    "NameIndex": "index",
+    "Entry": "index",
+    "normalize": "normalize",
+    "fold": "normalize",
+}
+
+if TYPE_CHECKING:
+    from geomap.geocode.base import Geocoder, candidates_of, location_from_place, place_from_location
+    from geomap.geocode.gazetteer import OfflineGeocoder
+    from geomap.geocode.index import Entry, NameIndex, build_index
+    from geomap.geocode.normalize import fold, normalize
+    from geomap.geocode.resolve import resolve_dataset
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'geomap.geocode' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"geomap.geocode.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -9,6 +9,7 @@ bare ``Location`` of a foreign geopy geocoder.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Protocol, runtime_checkable
 
 from geopy.location import Location
@@ -16,7 +17,7 @@ from geopy.point import Point
 
 from geomap.model import Place, PlaceKind
 
-__all__ = ["Geocoder", "location_from_place", "place_from_location", "candidates_of"]
+__all__ = ["Geocoder", "location_from_place", "place_from_location", "candidates_of", "distance_km"]
 
 
 @runtime_checkable
@@ -64,3 +65,11 @@ def candidates_of(location: Location) -> list[dict[str, Any]]:
     """The runner-up candidates our geocoders keep in ``raw['candidates']`` (empty otherwise)."""
     raw = location.raw if isinstance(location.raw, dict) else {}
     return list(raw.get("candidates") or [])
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance in km: enough to compare candidates and spot ambiguity."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
