@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from geomap.extract.dates import DateMention, find_dates, resolve_year
+from geomap.extract.dates import FUTURE_DAYS, DateMention, find_dates, resolve_year
 from geomap.extract.resources import load_resource_file
 from geomap.model import DatePrecision, GeomapError
 
@@ -176,9 +176,13 @@ def test_year_resolution_around_new_year() -> None:
     assert oct_id.value == dt.date(2024, 12, 28)
 
 
-def test_year_resolution_allows_a_few_days_after_publication() -> None:
+def test_year_resolution_takes_the_nearest_year_tilted_to_the_past() -> None:
     assert resolve_year(11, 1, PUBLISHED) == 2024  # three days after publication
-    assert resolve_year(12, 15, PUBLISHED) == 2023  # seven weeks after: the last one before
+    assert resolve_year(12, 15, PUBLISHED) == 2024  # seven weeks after: a plan, same year
+    assert resolve_year(2, 20, dt.date(2025, 2, 6)) == 2025  # 'will arrive on 20 February'
+    assert resolve_year(6, None, dt.date(2025, 2, 6)) == 2025  # 'in June', four months ahead
+    assert resolve_year(8, 1, dt.date(2025, 2, 6)) == 2024  # six months ahead is further than back
+    assert resolve_year(1, 20, dt.date(2024, 12, 10)) == 2025  # 'awal Januari' in a December article
     assert resolve_year(2, 29, dt.date(2025, 3, 1)) == 2024  # the nearest year that has the day
     assert resolve_year(2, 30, PUBLISHED) is None
 
@@ -196,7 +200,7 @@ def test_without_publication_date_dates_resolve_against_today_and_are_assumed() 
     assert rel.value == today - dt.timedelta(days=1)
     assert rel.assumed_year is True
     assert bare.assumed_year is True
-    assert bare.value <= today + dt.timedelta(days=7)
+    assert bare.value <= today + dt.timedelta(days=FUTURE_DAYS)
     assert explicit.assumed_year is False
 
 

@@ -33,7 +33,11 @@ from geomap.model import DatePrecision, GeomapError
 
 __all__ = ["DateMention", "find_dates", "resolve_year", "FUTURE_DAYS"]
 
-FUTURE_DAYS = 7  # a year-less date may fall this many days after publication and keep its year
+# A year-less date may fall this many days after publication and keep the publication's year:
+# news announces plans ('troops will arrive on 20 February', 'the exercise in June'), so the year
+# is the one that puts the date nearest the publication, with the window tilted towards the past
+# (about five months ahead, seven back), since reports speak of what happened more than of plans.
+FUTURE_DAYS = 150
 
 _PRECISION = {
     "day": DatePrecision.DAY,
@@ -109,7 +113,7 @@ def find_dates(
 def resolve_year(
     month: int, day: int | None, reference: dt.date, future_days: int = FUTURE_DAYS
 ) -> int | None:
-    """The year that puts ``day month`` (or the month's start) nearest before ``reference``.
+    """The year that puts ``day month`` (or the month's start) nearest ``reference``, tilted to the past.
 
     A date up to ``future_days`` after the reference keeps the reference's year. None only for a
     day that exists in no nearby year (30 February).

@@ -1,0 +1,326 @@
+"""The map builder: layers on a folium map, rendered to one self-contained, deterministic HTML file.
+
+folium writes ``<script src>``/``<link href>`` tags pointing at CDNs. After rendering, the
+tags in ``<head>`` are rewritten from a fixed table: Leaflet and jQuery are inlined from
+``geomap/assets`` (with Leaflet's images as data: URIs), Bootstrap, Font Awesome and
+awesome-markers are dropped (no geomap layer uses them), and any other http(s) asset is an
+error rather than a silent network request. Element ids, random in branca, come from a
+counter while a map is built and rendered, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import folium
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from geomap.html import esc, link
+from geomap.layer import Layer, RawHTML, RenderContext, legend_of
+from geomap.model import Dataset, GeomapError
+
+__all__ = ["GeoMap", "build_map", "default_layers", "inline_assets", "CDN_ASSETS", "CDN_DROPPED"]
+
+# CDN URL folium 0.20 writes -> file in geomap/assets inlined instead.
+CDN_ASSETS: dict[str, str] = {
+    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet/leaflet.js",
+    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": "leaflet/leaflet.css",
+    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/jquery.min.js",
+}
+# CDN assets folium adds to every map that geomap's layers never use: removed.
+CDN_DROPPED: frozenset[str] = frozenset(
+    {
+        "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js",
+        "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/css/bootstrap.min.css",
+        "https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css",
+        "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/css/all.min.css",
+        "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js",
+        "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css",
+        "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css",
+    }
+)
+_TAG = re.compile(
+    r'<script\b[^>]*\bsrc="(?P<js>[^"]+)"[^>]*>\s*</script>|<link\b[^>]*\bhref="(?P<css>[^"]+)"[^>]*>',
+    re.IGNORECASE,
+)
+_ID_LOCK = threading.RLock()
+
+
+def default_layers() -> list[Layer]:
+    """The layers of a map when none are given: basemap, places, routes, events (bottom to top)."""
+    from geomap.layers import EventsLayer, OfflineBasemap, PlacesLayer, RoutesLayer
+
+    return [OfflineBasemap(), PlacesLayer(), RoutesLayer(), EventsLayer()]
+
+
+def build_map(
+    dataset: Dataset,
+    layers: Sequence[Layer] | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+) -> GeoMap:
+    """A map of a resolved dataset; ``layers`` default to :func:`default_layers`."""
+    return GeoMap(dataset, layers=layers, title=title, subtitle=subtitle)
+
+
+class GeoMap:
+    """A folium map with geomap's layers, panels and offline assets.
+
+    ``folium_map`` is the underlying :class:`folium.Map`, built on first use; folium objects
+    added to it directly are kept (give them ids yourself if you need byte-identical output).
+    Rendering happens once and is cached; ``add_layer`` afterwards rebuilds the map.
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        layers: Sequence[Layer] | None = None,
+        title: str | None = None,
+        subtitle: str | None = None,
+        step_km: float = 50.0,
+    ) -> None:
+        self.dataset = dataset
+        self.layers: list[Layer] = list(default_layers() if layers is None else layers)
+        self.title = title or dataset.title or "geomap"
+        self.subtitle = subtitle
+        self.step_km = step_km
+        self._fmap: folium.Map | None = None
+        self._ctx: RenderContext | None = None
+        self._ids: Iterator[int] = itertools.count(1)
+        self._html: str | None = None
+
+    @property
+    def folium_map(self) -> folium.Map:
+        if self._fmap is None:
+            self._build()
+        assert self._fmap is not None
+        return self._fmap
+
+    def add_layer(self, layer: Layer) -> GeoMap:
+        """Add a layer above the others; returns the map, so calls can be chained."""
+        self.layers.append(layer)
+        if self._html is not None:
+            self._fmap = None  # rendered folium maps cannot be rendered again cleanly: rebuild
+            self._html = None
+        elif self._fmap is not None:
+            assert self._ctx is not None
+            with _counted_ids(self._ids):
+                layer.add_to(self._fmap, self._ctx)
+        return self
+
+    def to_html(self) -> str:
+        """The whole map as one HTML document that makes no network request."""
+        if self._html is None:
+            fmap = self.folium_map
+            assert self._ctx is not None
+            with _counted_ids(self._ids):
+                self._finish(fmap, self._ctx)
+                html = fmap.get_root().render()
+            self._html = inline_assets(html)
+        return self._html
+
+    def save(self, path: str | Path) -> Path:
+        """Write the HTML (UTF-8) and return its path."""
+        path = Path(path)
+        path.write_text(self.to_html(), encoding="utf-8")
+        return path
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the map in an iframe (srcdoc), as folium shows its maps."""
+        doc = esc(self.to_html())  # character references are decoded inside the attribute
+        return (
+            '<div style="width:100%;height:520px;">'
+            f'<iframe srcdoc="{doc}" style="width:100%;height:100%;border:none;" '
+            'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe></div>'
+        )
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self._ids = itertools.count(1)
+        self._ctx = RenderContext(self.dataset, step_km=self.step_km)
+        with _counted_ids(self._ids):
+            fmap = folium.Map(
+                location=None,
+                tiles=None,
+                control_scale=True,
+                prefer_canvas=False,
+                maxZoom=18,
+                minZoom=1,
+                worldCopyJump=False,
+            )
+            for layer in self.layers:
+                layer.add_to(fmap, self._ctx)
+        self._fmap = fmap
+
+    def _finish(self, fmap: folium.Map, ctx: RenderContext) -> None:
+        """Title, legend, sources, fit-to-bounds and the LayerControl (which must come last)."""
+        root = fmap.get_root()
+        root.header.add_child(RawHTML(f"<title>{esc(self.title)}</title>"), name="geomap_title_tag")
+        root.html.add_child(RawHTML(self._title_panel(ctx)), name="geomap_title")
+        legend = self._legend_panel(ctx)
+        if legend:
+            root.html.add_child(RawHTML(legend), name="geomap_legend")
+        sources = self._sources_panel()
+        if sources:
+            root.html.add_child(RawHTML(sources), name="geomap_sources")
+        points = [p for layer in self.layers for p in layer.bounds(ctx)]
+        if points:
+            lats = [p[0] for p in points]
+            lons = [p[1] for p in points]
+            bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+            _FitView([[round(v, 5) for v in corner] for corner in bounds]).add_to(fmap)
+        folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+
+    def _title_panel(self, ctx: RenderContext) -> str:
+        n_events = len(ctx.placed_events)
+        n_moves = sum(1 for m in self.dataset.movements if ctx.path(m) is not None)
+        summary = (
+            f"{n_events} event{'s' * (n_events != 1)}, {n_moves} movement{'s' * (n_moves != 1)} on the map"
+        )
+        parts = [f'<div class="geomap-panel geomap-title"><h1>{esc(self.title)}</h1>']
+        if self.subtitle:
+            parts.append(f'<p class="geomap-subtitle">{esc(self.subtitle)}</p>')
+        parts.append(f'<p class="geomap-summary">{esc(summary)}')
+        for what, ids in ctx.skipped.items():
+            shown = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
+            parts.append(f"<br>Not on the map: {esc(what)}: {len(ids)} ({esc(shown)})")
+        parts.append("</p></div>")
+        return "".join(parts)
+
+    def _legend_panel(self, ctx: RenderContext) -> str:
+        from geomap.layers.symbols import symbol_svg
+
+        sections = []
+        for layer in self.layers:
+            entries = legend_of(layer, ctx)
+            if not entries:
+                continue
+            items = "".join(
+                f'<li><span class="geomap-swatch">{symbol_svg(e.symbol, e.colour, 16)}</span>{esc(e.label)}</li>'
+                for e in entries
+            )
+            sections.append(f"<h5>{esc(layer.name)}</h5><ul>{items}</ul>")
+        if not sections:
+            return ""
+        return (
+            '<div class="geomap-panel geomap-legend"><details open><summary>Legend</summary>'
+            + "".join(sections)
+            + "</details></div>"
+        )
+
+    def _sources_panel(self) -> str:
+        sources = self.dataset.all_sources()
+        if not sources:
+            return ""
+        items = "".join(f"<li>{link(s.url, s.label())}</li>" for s in sources)
+        return (
+            '<div class="geomap-panel geomap-sources"><details open>'
+            f"<summary>Sources ({len(sources)})</summary><ol>{items}</ol></details></div>"
+        )
+
+
+class _FitView(MacroElement):
+    """fitBounds without animation: the map opens on its data at once (and screenshots agree)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.fitBounds(
+                {{ this.bounds|tojson }},
+                {"padding": [40, 40], "maxZoom": 8, "animate": false}
+            );
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitView"
+        self.bounds = bounds
+
+
+@contextmanager
+def _counted_ids(counter: Iterator[int]) -> Iterator[None]:
+    """Give branca elements ids from ``counter`` instead of random ones (process-wide, so locked)."""
+    with _ID_LOCK:
+        original = Element.__dict__["_generate_id"]
+        Element._generate_id = classmethod(lambda cls: f"{next(counter):06d}")  # type: ignore[method-assign, assignment]
+        try:
+            yield
+        finally:
+            Element._generate_id = original  # type: ignore[method-assign]
+
+
+def inline_assets(html: str) -> str:
+    """Replace the CDN tags in ``<head>`` with inlined vendored files; unknown http(s) assets fail."""
+    head_end = html.find("</head>")
+    head, rest = (html[:head_end], html[head_end:]) if head_end >= 0 else (html, "")
+    unknown: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        url = match.group("js") or match.group("css")
+        if url in CDN_ASSETS:
+            return _inlined(CDN_ASSETS[url])
+        if url in CDN_DROPPED:
+            return ""
+        if url.startswith(("http:", "https:", "//")):
+            unknown.append(url)
+        return match.group(0)
+
+    head = _TAG.sub(replace, head)
+    if unknown:
+        raise GeomapError(
+            "the map would load these assets from the network: "
+            + ", ".join(unknown)
+            + "; vendor them in geomap/assets (scripts/vendor_assets.py) and add them to "
+            "geomap.render.CDN_ASSETS"
+        )
+    return head + rest
+
+
+@cache
+def _inlined(name: str) -> str:
+    """The ``<script>``/``<style>`` element holding a vendored file."""
+    base = resources.files("geomap") / "assets"
+    text = (base / name).read_text(encoding="utf-8")
+    text = re.sub(r"^\s*//# sourceMappingURL=\S+\s*$", "", text, flags=re.MULTILINE)
+    text = re.sub(r"/\*# sourceMappingURL=\S+ \*/", "", text)
+    if name.endswith(".css"):
+        folder = name.rsplit("/", 1)[0]
+
+        def data_uri(m: re.Match[str]) -> str:
+            data = (base / folder / m.group(1)).read_bytes()
+            return f"url(data:image/png;base64,{base64.b64encode(data).decode()})"
+
+        text = re.sub(r"url\((images/[\w.-]+\.png)\)", data_uri, text)
+        if "</style" in text.lower():
+            raise GeomapError(f"geomap/assets/{name} contains '</style' and cannot be inlined")
+        return "<style>\n" + text + "\n</style>"
+    text = re.sub("</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
+    if name == "leaflet/leaflet.js":
+        text += "\n" + _default_icon_js()
+    return "<script>\n" + text + "\n</script>"
+
+
+def _default_icon_js() -> str:
+    """Leaflet guesses its default marker's URL from the CSS; with data: URIs it must be told."""
+    images = resources.files("geomap") / "assets" / "leaflet" / "images"
+
+    def uri(name: str) -> str:
+        return "data:image/png;base64," + base64.b64encode((images / name).read_bytes()).decode()
+
+    return (
+        'L.Icon.Default.imagePath = "";\n'
+        f'L.Icon.Default.mergeOptions({{iconUrl: "{uri("marker-icon.png")}", '
+        f'iconRetinaUrl: "{uri("marker-icon-2x.png")}", shadowUrl: "{uri("marker-shadow.png")}"}});'
+    )

@@ -1,0 +1,135 @@
+"""Vendor the JavaScript/CSS that geomap inlines into its HTML maps, from the npm registry.
+
+The maps must open with no network, so Leaflet and jQuery (folium's popups need it) are
+copied into ``geomap/assets/`` at pinned versions and inlined at render time. This script
+redoes that copy: ``npm pack`` each package in a temporary directory, check the tarball
+against the registry's integrity hash, extract only the files listed in PACKAGES (minified
+dist files and the licence), and write ``geomap/assets/manifest.json`` with the sha256 of
+every file so that tests can prove the files were not edited by hand.
+
+    python scripts/vendor_assets.py           # fetch and (re)write geomap/assets/
+    python scripts/vendor_assets.py --check   # only verify the files against the manifest
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+ASSETS = Path(__file__).resolve().parents[1] / "geomap" / "assets"
+MANIFEST = ASSETS / "manifest.json"
+
+# package -> (version, {file inside the npm tarball: file under geomap/assets/})
+PACKAGES: dict[str, tuple[str, dict[str, str]]] = {
+    "leaflet": (
+        "1.9.4",
+        {
+            "package/dist/leaflet.js": "leaflet/leaflet.js",
+            "package/dist/leaflet.css": "leaflet/leaflet.css",
+            "package/dist/images/layers.png": "leaflet/images/layers.png",
+            "package/dist/images/layers-2x.png": "leaflet/images/layers-2x.png",
+            "package/dist/images/marker-icon.png": "leaflet/images/marker-icon.png",
+            "package/dist/images/marker-icon-2x.png": "leaflet/images/marker-icon-2x.png",
+            "package/dist/images/marker-shadow.png": "leaflet/images/marker-shadow.png",
+            "package/LICENSE": "leaflet/LICENSE",
+        },
+    ),
+    "jquery": (
+        "3.7.1",
+        {
+            "package/dist/jquery.min.js": "jquery/jquery.min.js",
+            "package/LICENSE.txt": "jquery/LICENSE.txt",
+        },
+    ),
+}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _check_integrity(tarball: Path, integrity: str) -> None:
+    """Compare the tarball with the registry's Subresource-Integrity string (sha512-...)."""
+    algo, _, expected = integrity.partition("-")
+    digest = base64.b64encode(hashlib.new(algo, tarball.read_bytes()).digest()).decode()
+    if digest != expected:
+        raise SystemExit(f"{tarball.name}: {algo} is {digest}, the registry says {expected}")
+
+
+def fetch() -> dict[str, object]:
+    """npm pack every package, copy the wanted files, and return the new manifest."""
+    if shutil.which("npm") is None:
+        raise SystemExit("npm is needed to vendor the assets (apt-get install npm)")
+    manifest: dict[str, object] = {"generated_by": "scripts/vendor_assets.py", "packages": {}}
+    with tempfile.TemporaryDirectory(prefix="geomap-vendor-") as tmp:
+        tmpdir = Path(tmp)
+        for name, (version, files) in PACKAGES.items():
+            spec = f"{name}@{version}"
+            out = subprocess.run(
+                ["npm", "pack", spec, "--json", "--silent"],
+                cwd=tmpdir,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            info = json.loads(out)[0]
+            tarball = tmpdir / info["filename"]
+            _check_integrity(tarball, info["integrity"])
+            copied: dict[str, str] = {}
+            with tarfile.open(tarball, "r:gz") as tar:
+                for member, target in files.items():
+                    data = tar.extractfile(member)
+                    if data is None:
+                        raise SystemExit(f"{spec}: {member} is not a file in the tarball")
+                    dest = ASSETS / target
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    dest.write_bytes(data.read())
+                    copied[target] = sha256(dest)
+            manifest["packages"][name] = {  # type: ignore[index]
+                "version": version,
+                "integrity": info["integrity"],
+                "files": copied,
+            }
+            print(f"vendored {spec}: {len(copied)} files")
+    MANIFEST.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest
+
+
+def check() -> list[str]:
+    """Files that are missing or differ from the manifest (empty when all is well)."""
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    bad = []
+    for name, pkg in manifest["packages"].items():
+        for rel, digest in pkg["files"].items():
+            path = ASSETS / rel
+            if not path.is_file():
+                bad.append(f"{rel} ({name}): missing")
+            elif sha256(path) != digest:
+                bad.append(f"{rel} ({name}): sha256 differs from the manifest")
+    return bad
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="verify the files against the manifest only")
+    args = parser.parse_args(argv)
+    if not args.check:
+        fetch()
+    bad = check()
+    for line in bad:
+        print(line, file=sys.stderr)
+    if not bad:
+        print(f"{MANIFEST.relative_to(ASSETS.parents[1])}: all files match")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
