@@ -7,7 +7,9 @@
   text extractor); ``python -m geomap.geocode.index`` prebuilds it.
 
 Names are imported on first use, so ``python -m geomap.geocode.index`` and a fresh
-process that only needs one of them start fast.
+process that only needs one of them start fast. Name normalization is
+``geomap.geocode.normalize.normalize`` (not re-exported here: the submodule of the same
+name would shadow it).
 """
 
 from __future__ import annotations
@@ -25,8 +27,6 @@ __all__ = [
     "location_from_place",
     "place_from_location",
     "candidates_of",
-    "normalize",
-    "fold",
 ]
 
 _WHERE = {
@@ -39,15 +39,12 @@ _WHERE = {
     "build_index": "index",
     "NameIndex": "index",
     "Entry": "index",
-    "normalize": "normalize",
-    "fold": "normalize",
 }
 
 if TYPE_CHECKING:
     from geomap.geocode.base import Geocoder, candidates_of, location_from_place, place_from_location
     from geomap.geocode.gazetteer import OfflineGeocoder
     from geomap.geocode.index import Entry, NameIndex, build_index
-    from geomap.geocode.normalize import fold, normalize
     from geomap.geocode.resolve import resolve_dataset
 
 
