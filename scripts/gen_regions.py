@@ -351,7 +351,7 @@ AP = {
     "Wisconsin": "Wis.",
     "Wyoming": "Wyo.",
 }
-for state, capital in US_STATES:
+for state, _capital in US_STATES:
     if state in AP:
         r = next(r for r in rows if r[0] == state and r[2] == state)
         add(AP[state], "en", state, "US", float(r[5]), float(r[6]), r[7] + "; AP-style abbreviation")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import folium
 import pytest
-from geomap.layers import EventsLayer, OfflineBasemap, PlacesLayer, RoutesLayer
 
 from geomap.html import esc, link, safe_url, script_json
 from geomap.layer import Layer, LegendEntry, RenderContext, line_feature
+from geomap.layers import EventsLayer, OfflineBasemap, PlacesLayer, RoutesLayer
 from geomap.model import (
     Dataset,
     DatePrecision,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -137,6 +137,8 @@ class LangResources:
     demonyms_case_sensitive: bool
     region_phrases: tuple[str, ...]
     organisation_words: Mapping[str, tuple[str, ...]]
+    since_markers: tuple[str, ...] = ()  # 'since 1990': the date starts a span, it does not date an event
+    inflections: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # case ending -> dictionary endings
 
     @property
     def all_location_prepositions(self) -> tuple[str, ...]:
@@ -537,7 +539,18 @@ class _Reader:
             demonyms_case_sensitive=bool(self.get(("demonyms_case_sensitive",), False)),
             region_phrases=regions,
             organisation_words=MappingProxyType(self.roles(("organisation_words",), ORG_POSITIONS)),
+            since_markers=self.strings(("since_markers",)),
+            inflections=MappingProxyType(self._inflections()),
         )
+
+    def _inflections(self) -> dict[str, tuple[str, ...]]:
+        """``inflections: {ending: [dictionary endings]}``: 'области' -> 'область' in Russian."""
+        out = {}
+        for k, v in self.mapping(("inflections",)).items():
+            if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                raise self.fail(("inflections", k), "must be a list of endings (use '' for none)")
+            out[k.casefold()] = tuple(x.casefold() for x in v)
+        return out
 
     def _movement_cues(self) -> tuple[MovementCue, ...]:
         key = ("movement_cues", "verbs")
