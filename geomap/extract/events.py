@@ -258,7 +258,7 @@ _Move = tuple[str, int, "_Found | None", list["_Found"], "_Found"]
 
 
 def _sentence_movements(
-    text: str, sent: Span, places: Sequence[_Found], roles: dict[int, str | None], cues: _Cues
+    text: str, sent: Span, places: Sequence[_Found], roles: dict[int, frozenset[str]], cues: _Cues
 ) -> Iterable[_Move]:
     """(cue, cue offset, origin, via places, destination) of each movement the sentence reports.
 
@@ -281,8 +281,8 @@ def _sentence_movements(
             yield cue.group(0), sent.start + cue.start(), origin, vias, dest
     if used:
         return
-    to_places = [f for f in places if roles[f.mention.start] == "to"]
-    from_places = [f for f in places if roles[f.mention.start] == "from"]
+    to_places = [f for f in places if "to" in roles[f.mention.start]]
+    from_places = [f for f in places if "from" in roles[f.mention.start]]
     if to_places and from_places and (cues.troops.search(s_text) or any(p.search(s_text) for _, p in cues.mode)):
         dest = next((f for f in to_places if f.mention.start > from_places[0].mention.start), None)
         if dest is not None:
@@ -290,11 +290,15 @@ def _sentence_movements(
             yield "from … to", from_places[0].mention.start, origin, _vias(places, roles, origin, dest), dest
 
 
-def _role_before(text: str, pos: int, floor: int, cues: _Cues) -> str | None:
-    """What the words before a place make of it: 'to', 'from', 'via', 'at' or None.
+_NO_ROLE: frozenset[str] = frozenset()
+
+
+def _role_before(text: str, pos: int, floor: int, cues: _Cues) -> frozenset[str]:
+    """What the words before a place make of it: some of 'to', 'from', 'via', 'at' (or none).
 
     'ke markas besar UNIFIL di Naqoura' and 'from Hunter Army Airfield in Savannah': the
-    nearest word is 'di'/'in', but a 'to'/'from' a few words earlier rules the phrase.
+    nearest word is 'di'/'in', but a 'to'/'from' a few words earlier rules the phrase. A word
+    with two roles keeps both (Russian 'в Киеве' is 'at', 'в Курскую область' is 'to').
     """
     window = text[max(floor, pos - 60) : pos]
     hits: list[tuple[int, int, str]] = []
@@ -302,53 +306,54 @@ def _role_before(text: str, pos: int, floor: int, cues: _Cues) -> str | None:
         for m in pattern.finditer(window):
             hits.append((m.end(), m.start(), role))
     if not hits:
-        return None
-    hits.sort()
-    end, _, role = hits[-1]
+        return _NO_ROLE
+    end = max(h[0] for h in hits)
+    start = min(h[1] for h in hits if h[0] == end)
+    last = frozenset(h[2] for h in hits if h[0] == end and h[1] == start)
     gap = window[end:]
     if len(gap.split()) > 4 or re.search(r"[.;:!?()\[\]\"“”]", gap):
-        return None
-    if role == "at":
-        for e2, _, r2 in reversed(hits[:-1]):
+        return _NO_ROLE
+    if last == {"at"}:
+        for e2, _, r2 in sorted(hits, reverse=True):
             between = window[e2:]
-            if r2 in ("to", "from") and len(between.split()) <= 6 and not re.search(r"[.;:!?()]", between):
-                return r2
-    return role
+            if e2 < end and r2 in ("to", "from") and len(between.split()) <= 6 and not re.search(r"[.;:!?()]", between):
+                return frozenset({r2})
+    return last
 
 
 def _destination(
-    text: str, after: Sequence[_Found], roles: dict[int, str | None], cue_end: int, direction: str
+    text: str, after: Sequence[_Found], roles: dict[int, frozenset[str]], cue_end: int, direction: str
 ) -> _Found | None:
     """The place a movement cue points at, by the cue's direction and the places' roles."""
     near = [f for f in after if len(text[cue_end : f.mention.start].split()) <= 4 and not re.search(r"[.;:!?]", text[cue_end : f.mention.start])]
-    to = [f for f in after if roles[f.mention.start] == "to"]
+    to = [f for f in after if "to" in roles[f.mention.start]]
     if direction in ("to", "at"):
         for f in near:
-            if roles[f.mention.start] not in ("from", "via"):
+            if not roles[f.mention.start] & {"from", "via"}:
                 return f
         return to[0] if to else None
     if direction == "none":
         if to:
             return to[0]
-        at = [f for f in near if roles[f.mention.start] == "at"]
+        at = [f for f in after if "at" in roles[f.mention.start]]
         return at[0] if at else None
     # direction 'from': the place after the cue is the origin; the destination needs its own 'to'
     return to[0] if to else None
 
 
-def _origin_in(places: Sequence[_Found], roles: dict[int, str | None], dest: _Found) -> _Found | None:
+def _origin_in(places: Sequence[_Found], roles: dict[int, frozenset[str]], dest: _Found) -> _Found | None:
     """The place after a 'from' word ('dari', 'из', 'von'), preferring one before the destination."""
-    froms = [f for f in places if roles[f.mention.start] == "from" and f.place != dest.place]
+    froms = [f for f in places if "from" in roles[f.mention.start] and f.place != dest.place]
     before = [f for f in froms if f.mention.start < dest.mention.start]
     return (before or froms or [None])[0]
 
 
-def _vias(places: Sequence[_Found], roles: dict[int, str | None], origin: _Found | None, dest: _Found) -> list[_Found]:
+def _vias(places: Sequence[_Found], roles: dict[int, frozenset[str]], origin: _Found | None, dest: _Found) -> list[_Found]:
     lo = origin.mention.start if origin else -1
     return [
         f
         for f in places
-        if roles[f.mention.start] == "via" and lo < f.mention.start < dest.mention.start and f.place != dest.place
+        if "via" in roles[f.mention.start] and lo < f.mention.start < dest.mention.start and f.place != dest.place
     ]
 
 
@@ -448,7 +453,7 @@ def _statement(
     sent: Span,
     places: Sequence[_Found],
     s_dates: Sequence[DateMention],
-    roles: dict[int, str | None],
+    roles: dict[int, frozenset[str]],
     cues: _Cues,
     source: Source | None,
     where: str | None,
@@ -517,9 +522,9 @@ def _chain_origins(movements: list[Movement]) -> list[Movement]:
     return movements
 
 
-def _statement_place(places: Sequence[_Found], roles: dict[int, str | None]) -> _Found | None:
+def _statement_place(places: Sequence[_Found], roles: dict[int, frozenset[str]]) -> _Found | None:
     """Where a statement was made: a city or region after a location word ('di Kazan', 'in Brussels')."""
-    at = [f for f in places if roles[f.mention.start] == "at" and f.place.kind != PlaceKind.COUNTRY]
+    at = [f for f in places if "at" in roles[f.mention.start] and f.place.kind != PlaceKind.COUNTRY]
     cities = [f for f in at if f.place.kind == PlaceKind.CITY]
     return (cities or at or [None])[0]
 

@@ -122,6 +122,8 @@ def extraction_geojson(ex: Extraction) -> dict[str, Any]:
     """The extraction as one FeatureCollection (see the module docstring for the contract)."""
     features: list[dict[str, Any]] = []
     for t in ex.toponyms:
+        if t.adjective_only:  # 'Russian troops' refers to Russia but does not name a place on the map
+            continue
         features.append(
             {
                 "type": "Feature",

@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 from geomap.extract.resources import LangResources, compile_phrases, load_resources
 from geomap.extract.textmap import TextMap
+from geomap.geocode.gazetteer import score_match
 from geomap.geocode.index import Entry, NameIndex
 from geomap.geocode.normalize import normalize
 from geomap.model import Place, PlaceKind
@@ -54,6 +55,7 @@ class Mention:
     candidates: tuple[Entry, ...]
     kind_hint: str | None = None  # 'region' for 'wilayah Kursk' when the gazetteer has no such alias
     preposition: str | None = None  # the location word before it ('di', 'to'), evidence of a place
+    base: tuple[float, ...] = ()  # the geocoder's context-free score of each candidate
 
 
 @dataclass
@@ -68,6 +70,11 @@ class Toponym:
     confidence: float
     alternatives: list[Entry] = field(default_factory=list)
     reason: str = ""
+
+    @property
+    def adjective_only(self) -> bool:
+        """Named only by adjectives ('North Korean troops'): a country referred to, not a place named."""
+        return all(m.kind_hint == "demonym" for m in self.mentions)
 
     def to_properties(self) -> dict[str, Any]:
         return {
@@ -97,6 +104,12 @@ class SpanSource(Protocol):
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_NAME_TOKENS = 6  # 'Bosnia and Herzegovina', 'Saint Vincent and the Grenadines'
+
+
+def _candidates(index: NameIndex, key: str) -> tuple[tuple[Entry, ...], tuple[float, ...]]:
+    """The entries a name can be, with the geocoder's own score of each (best first)."""
+    scored = sorted((score_match(m) for m in index.find(key)), key=lambda c: (-c.score, c.entry.id))
+    return tuple(c.entry for c in scored), tuple(c.score for c in scored)
 
 
 def _existing_keys(index: NameIndex, keys: Iterable[str]) -> set[str]:
@@ -165,9 +178,9 @@ class ToponymRecognizer:
         if self.span_source is not None:
             for start, end in self.span_source.spans(text, lang):
                 key = normalize(text[start:end])
-                cands = tuple(self.index.lookup(key))
+                cands, base = _candidates(self.index, key)
                 if cands:
-                    raw.append(Mention(text[start:end], start, end, key, cands))
+                    raw.append(Mention(text[start:end], start, end, key, cands, base=base))
         else:
             raw = list(self._gazetteer_matches(tmap, res))
         raw.extend(self._demonym_matches(text, res))
@@ -212,12 +225,12 @@ class ToponymRecognizer:
                     if key not in known:  # 'владивостока' -> 'владивосток' only when the form itself is unknown
                         spans.setdefault(variant, []).extend(candidates[key])
         for key in sorted(spans):
-            cands = tuple(self.index.lookup(key))
+            cands, base = _candidates(self.index, key)
             if not cands:
                 continue
             for ns, ne in spans[key]:
                 start, end = tmap.span(ns, ne)
-                yield Mention(text[start:end], start, end, key, cands)
+                yield Mention(text[start:end], start, end, key, cands, base=base)
 
     def _demonym_matches(self, text: str, res: LangResources) -> Iterable[Mention]:
         """Country adjectives that stand for the country ('North Korean troops', 'российские войска')."""
@@ -228,7 +241,7 @@ class ToponymRecognizer:
             cands = _country_entries(self.index, code) if code else ()
             if cands:
                 yield Mention(
-                    m.group(0), m.start(), m.end(), normalize(cands[0].name), cands, kind_hint="demonym"
+                    m.group(0), m.start(), m.end(), normalize(cands[0].name), cands, "demonym", base=(10.0,) * len(cands)
                 )
 
     def _judge(self, m: Mention, text: str, res: LangResources) -> Mention | None:
@@ -251,6 +264,10 @@ class ToponymRecognizer:
         letters = [c for c in span if c.isalpha()]
         if letters and all(c.isupper() for c in letters) and len(letters) <= 4 and not from_alias:
             return None  # 'NIS', 'PBB', 'KTT': acronyms, not the town of Niš
+        if _MODEL_NUMBER.match(text, m.end):
+            return None  # 'Sparta IV', 'Kursk-2': a ship's or a weapon's name
+        if _is_month_or_weekday(span, res):
+            return None  # 'in March', 'pada Minggu'
         if not from_alias and _inside_name(text, m.start, m.end, res):
             return None  # 'Vladimir Putin', 'Kyiv Independent', 'Pacific Fleet'
         max_pop = max((e.population or 0) for e in m.candidates)
@@ -261,8 +278,20 @@ class ToponymRecognizer:
         region = _region_phrase(text, m.start, m.end, res)
         if region is not None:
             start, end = region
-            return Mention(text[start:end], start, end, m.key, m.candidates, "region", prep)
-        return Mention(m.text, m.start, m.end, m.key, m.candidates, m.kind_hint, prep)
+            return Mention(text[start:end], start, end, m.key, m.candidates, "region", prep, m.base)
+        return Mention(m.text, m.start, m.end, m.key, m.candidates, m.kind_hint, prep, m.base)
+
+
+_MODEL_NUMBER = re.compile(r"(?:[ \u00a0]+(?:[IVX]{1,4}|\d{1,3})\b|-\d)")
+
+
+@lru_cache(maxsize=16)
+def _calendar_words(res: LangResources) -> frozenset[str]:
+    return frozenset(w.casefold() for w in (*res.dates.months, *res.dates.weekdays))
+
+
+def _is_month_or_weekday(span: str, res: LangResources) -> bool:
+    return span.casefold() in _calendar_words(res)
 
 
 @lru_cache(maxsize=16)
@@ -380,69 +409,62 @@ def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _base_score(e: Entry, key: str) -> float:
-    score = math.log10((e.population or 0) + 10)
-    score += _KIND_RANK.get(e.kind, 0.0)
-    if normalize(e.name) == key:
-        score += 0.5
-    if getattr(e, "is_capital", False):
-        score += 0.7
-    return score
+COUNTRY_CONTEXT_BONUS = 1.5  # a candidate in a country the document names, at most
+NEARBY_BONUS = 1.0  # a town within NEARBY_KM of another place the document names
+NEARBY_KM = 300.0
 
 
 def resolve_mentions(mentions: Sequence[Mention]) -> list[Toponym]:
-    """Give each distinct name the candidate that best fits the whole document."""
+    """Give each distinct name the candidate that best fits the whole document.
+
+    The geocoder's own ranking (name quality, size, kind) is the base; the document adds to
+    it: the countries it names (or whose places it names), and nearness to its other places.
+    """
     groups: dict[str, list[Mention]] = {}
     for m in mentions:
         groups.setdefault(m.key, []).append(m)
 
-    # First pass: context-free best guess; the countries of confident guesses become context.
-    first: dict[str, Entry] = {}
-    for key, ms in groups.items():
-        first[key] = max(ms[0].candidates, key=lambda e: _base_score(e, key))
+    # First pass: context-free best guess; the countries of those guesses become the context.
+    first: dict[str, Entry] = {key: ms[0].candidates[0] for key, ms in groups.items()}
     context_countries: dict[str, int] = {}
     for key, e in first.items():
         if e.country_code:
             weight = 2 if e.kind == "country" else 1
-            context_countries[e.country_code] = context_countries.get(e.country_code, 0) + weight * len(
-                groups[key]
-            )
-    anchors = [e for e in first.values() if e.kind in ("city", "region")]
+            context_countries[e.country_code] = context_countries.get(e.country_code, 0) + weight * len(groups[key])
+    anchors = [(key, e) for key, e in first.items() if e.kind in ("city", "region")]
 
     out: list[Toponym] = []
     for key, ms in groups.items():
         if _stray(first[key], ms, context_countries):
             continue
         cands = ms[0].candidates
+        base = ms[0].base or (0.0,) * len(cands)
         scored = []
-        for e in cands:
-            s = _base_score(e, key)
-            s += 1.2 * min(context_countries.get(e.country_code or "", 0), 3) / 3
-            if e.kind in ("city", "other") and anchors:
+        for e, s in zip(cands, base, strict=False):
+            s += COUNTRY_CONTEXT_BONUS * min(context_countries.get(e.country_code or "", 0), 3) / 3
+            if e.kind in ("city", "other"):
                 near = min(
-                    (_haversine_km(e.lat, e.lon, a.lat, a.lon) for a in anchors if a is not first.get(key)),
+                    (_haversine_km(e.lat, e.lon, a.lat, a.lon) for k, a in anchors if k != key),
                     default=None,
                 )
-                if near is not None and near < 300:
-                    s += 0.8
+                if near is not None and near < NEARBY_KM:
+                    s += NEARBY_BONUS
             scored.append((s, e))
         scored.sort(key=lambda t: -t[0])
         best_score, best = scored[0]
         runner = scored[1][0] if len(scored) > 1 else None
         confidence = 1.0 if runner is None else 1 / (1 + math.exp(-(best_score - runner)))
         kind_hint = next((m.kind_hint for m in ms if m.kind_hint == "region"), None)
-        place = _place_of(best, kind_hint)
-        reason = _reason(best, len(cands), kind_hint)
         out.append(
             Toponym(
                 name=ms[0].text,
                 key=key,
-                place=place,
+                place=_place_of(best, kind_hint),
                 entry=best,
                 mentions=list(ms),
                 confidence=confidence,
                 alternatives=[e for _, e in scored[1:4]],
-                reason=reason,
+                reason=_reason(best, len(cands), kind_hint),
             )
         )
     return out

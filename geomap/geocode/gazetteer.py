@@ -55,7 +55,7 @@ from geomap.geocode.index import (
 from geomap.geocode.normalize import has_control_chars, normalize
 from geomap.model import Place, PlaceKind
 
-__all__ = ["OfflineGeocoder", "parse_coordinates", "country_at", "MAX_QUERY_LENGTH"]
+__all__ = ["OfflineGeocoder", "Candidate", "score_match", "parse_coordinates", "country_at", "MAX_QUERY_LENGTH"]
 
 MAX_QUERY_LENGTH = 300  # longer than any place name: such a query is text, not a name
 MAX_CANDIDATES = 5
@@ -180,7 +180,7 @@ class OfflineGeocoder:
         return list(ranked)
 
     def _rank(self, text: str, country_codes: frozenset[str], kind: str | None) -> list[Candidate]:
-        candidates = [_score(m) for m in self.index.find(text)]
+        candidates = [score_match(m) for m in self.index.find(text)]
         if not candidates:
             candidates = self._pattern_candidates(text, country_codes)
         if country_codes:
@@ -200,7 +200,7 @@ class OfflineGeocoder:
             m = regex.fullmatch(key)
             if not m:
                 continue
-            inner = [_score(x) for x in self.index.find(m.group(1))]
+            inner = [score_match(x) for x in self.index.find(m.group(1))]
             if country_codes:
                 inner = [c for c in inner if c.entry.country_code in country_codes] or inner
             if not inner:
@@ -279,7 +279,8 @@ def _size(entry: Entry) -> float:
     return 0.0
 
 
-def _score(m: Match) -> Candidate:
+def score_match(m: Match) -> Candidate:
+    """How well an index match stands for its name, before any context: the geocoder's ranking."""
     e = m.entry
     score = RANK_BONUS[m.rank] + _size(e)
     quality = RANK_QUALITY[m.rank]
