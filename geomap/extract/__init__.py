@@ -27,7 +27,7 @@ def geoparse(
     """Toponyms of a text as (start, end, lat, lon): recognition and resolution only, for evaluation."""
     from geomap.extract.toponyms import ToponymRecognizer, resolve_mentions
 
-    rec = recognizer or ToponymRecognizer()
+    rec = recognizer or ToponymRecognizer.default()
     out = []
     for t in resolve_mentions(rec.mentions(text, lang)):
         for m in t.mentions:

@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 from geomap.extract.dates import DateMention
-from geomap.extract.resources import LangResources, compile_phrases, load_resources
+from geomap.extract.resources import LangResources, PhraseSet, load_resources, phrase_set
 from geomap.extract.sentences import Span, sentences
 from geomap.extract.toponyms import Mention, Toponym
 from geomap.model import (
@@ -62,20 +62,18 @@ class _Cues:
     """A language's word lists compiled for sentence matching."""
 
     res: LangResources
-    movement_to: re.Pattern[str]  # the destination follows ('dikirim ke', 'entered', 'arrived in')
-    movement_bare: re.Pattern[str]  # the verb alone ('mengangkut'): the destination has its own 'to' word
     to_words: frozenset[str]
     from_words: frozenset[str]
     via_words: frozenset[str]
     at_words: frozenset[str]
-    speech: re.Pattern[str]
-    meeting: re.Pattern[str]
-    status: tuple[tuple[Status, re.Pattern[str]], ...]
-    mode: tuple[tuple[Mode, re.Pattern[str]], ...]
-    troops: re.Pattern[str]
-    roles: tuple[tuple[str, re.Pattern[str]], ...]  # ('to', 'ke|menuju|...'), ('from', ...), ...
-    since: re.Pattern[str]
-    movement: tuple[tuple[str, re.Pattern[str]], ...]  # (direction, verbs) for to/at/none/from
+    speech: PhraseSet
+    meeting: PhraseSet
+    status: tuple[tuple[Status, PhraseSet], ...]
+    mode: tuple[tuple[Mode, PhraseSet], ...]
+    troops: PhraseSet
+    roles: tuple[tuple[str, PhraseSet], ...]  # ('to', 'ke|menuju|...'), ('from', ...), ...
+    since: PhraseSet
+    movement: tuple[tuple[str, PhraseSet], ...]  # (direction, verbs) for to/at/none/from
 
 
 def _folded(words: Iterable[str]) -> frozenset[str]:
@@ -88,21 +86,17 @@ def _cues(lang: str) -> _Cues:
     preps = res.location_prepositions
     return _Cues(
         res=res,
-        movement_to=compile_phrases(
-            tuple(c.phrase for c in res.movement_cues if c.direction in ("to", "at"))
-        ),
-        movement_bare=compile_phrases(tuple(c.phrase for c in res.movement_cues if c.direction == "none")),
         to_words=_folded(preps.get("to", ())),
         from_words=_folded((*preps.get("from", ()), *res.origin_markers)),
         via_words=_folded((*preps.get("via", ()), *res.transit_markers)),
         at_words=_folded(preps.get("at", ())),
-        speech=compile_phrases(res.speech_cues),
-        meeting=compile_phrases(res.meeting_cues),
-        status=tuple((k, compile_phrases(v)) for k, v in res.status_cues.items() if v),
-        mode=tuple((k, compile_phrases(v)) for k, v in res.mode_cues.items() if v),
-        troops=compile_phrases(res.troop_words),
+        speech=phrase_set(res.speech_cues),
+        meeting=phrase_set(res.meeting_cues),
+        status=tuple((k, phrase_set(v)) for k, v in res.status_cues.items() if v),
+        mode=tuple((k, phrase_set(v)) for k, v in res.mode_cues.items() if v),
+        troops=phrase_set(res.troop_words),
         roles=tuple(
-            (role, compile_phrases(words))
+            (role, phrase_set(words))
             for role, words in (
                 ("to", preps.get("to", ())),
                 ("from", (*preps.get("from", ()), *res.origin_markers)),
@@ -111,9 +105,9 @@ def _cues(lang: str) -> _Cues:
             )
             if words
         ),
-        since=compile_phrases(res.since_markers),
+        since=phrase_set(res.since_markers),
         movement=tuple(
-            (direction, compile_phrases(tuple(c.phrase for c in res.movement_cues if c.direction == direction)))
+            (direction, phrase_set(tuple(c.phrase for c in res.movement_cues if c.direction == direction)))
             for direction in ("to", "at", "none", "from")
             if any(c.direction == direction for c in res.movement_cues)
         ),
@@ -151,7 +145,7 @@ def _word_before(text: str, pos: int) -> str:
     return m.group(1).casefold() if m else ""
 
 
-def _first_match(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+def _first_match(pattern: PhraseSet, text: str) -> re.Match[str] | None:
     return pattern.search(text)
 
 

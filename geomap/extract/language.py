@@ -67,6 +67,9 @@ class LanguageChoice:
     warning: str | None = None
 
 
+SAMPLE_CHARS = 2500  # the first 2.5 kB tell the language as well as the whole article, faster
+
+
 def detect_language(text: str) -> tuple[str, float]:
     """The ISO 639-1 code of ``text``'s language and the detector's confidence (0..1).
 
@@ -74,9 +77,9 @@ def detect_language(text: str) -> tuple[str, float]:
     resource_language() turns that into UnknownLanguage. Indonesian and Malay compete as one: the
     more likely of the two is returned with their joint confidence.
     """
-    if not text or len(_LETTER.findall(text, 0, 4000)) < MIN_LETTERS or len(_WORD.findall(text)) < MIN_WORDS:
+    if not text or len(_LETTER.findall(text, 0, 4000)) < MIN_LETTERS or len(_WORD.findall(text, 0, 4000)) < MIN_WORDS:
         return UND, 0.0
-    ranked = _identifier().rank(text)
+    ranked = _identifier().rank(text[:SAMPLE_CHARS])
     scores = dict(ranked)
     best, best_score = ranked[0]
     for family in _FAMILIES:

@@ -123,7 +123,7 @@ def extract(
         lang_used = lang if lang in available_languages() else "en"
         if lang_used != lang:
             notes.append(f"language '{lang}' has no word lists here; English cues were used")
-    rec = recognizer or ToponymRecognizer()
+    rec = recognizer or ToponymRecognizer.default()
     mentions = rec.mentions(text, lang_used)
     toponyms = resolve_mentions(mentions)
     dates = find_dates(text, published, lang_used)

@@ -36,6 +36,8 @@ __all__ = [
     "available_languages",
     "has_resources",
     "compile_phrases",
+    "phrase_set",
+    "PhraseSet",
 ]
 
 RESOURCES_DIR = Path(__file__).with_name("resources")
@@ -215,6 +217,55 @@ def compile_phrases(phrases: tuple[str, ...], case_sensitive: bool = False) -> r
     apostrophes (' and ’) match each other.
     """
     return re.compile(phrase_alternation(phrases), 0 if case_sensitive else re.IGNORECASE)
+
+
+class PhraseSet:
+    """A compiled phrase list with a quick word pre-check.
+
+    One regex of dozens of alternatives tries each of them at every position of a text; most
+    sentences hold none of the phrases' first words, and a set look-up tells so at once.
+    """
+
+    __slots__ = ("pattern", "heads", "stems")
+
+    def __init__(self, phrases: tuple[str, ...]) -> None:
+        self.pattern = compile_phrases(phrases)
+        heads, stems = set(), set()
+        for phrase in phrases:
+            first = _HEAD_WORD.findall(phrase.casefold())
+            if not first:
+                continue
+            if phrase.endswith("*") and len(first) == 1:
+                stems.add(first[0])
+            else:
+                heads.add(first[0])
+        self.heads = frozenset(heads)
+        self.stems = tuple(sorted(stems))
+
+    def _may_match(self, text: str) -> bool:
+        words = _word_set(text)
+        return bool(self.heads & words) or (bool(self.stems) and any(w.startswith(self.stems) for w in words))
+
+    def finditer(self, text: str) -> Iterable[re.Match[str]]:
+        return self.pattern.finditer(text) if self._may_match(text) else ()
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self._may_match(text) else None
+
+
+_HEAD_WORD = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=64)
+def _word_set(text: str) -> frozenset[str]:
+    """The words of a sentence, once for all the phrase lists that look at it."""
+    return frozenset(_HEAD_WORD.findall(text.casefold()))
+
+
+@functools.lru_cache(maxsize=512)
+def phrase_set(phrases: tuple[str, ...]) -> PhraseSet:
+    """A cached :class:`PhraseSet` of the phrases."""
+    return PhraseSet(phrases)
 
 
 def phrase_alternation(phrases: Iterable[str]) -> str:
