@@ -12,6 +12,7 @@ Heavy libraries (geopandas, folium) are imported inside the commands that need t
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -166,6 +167,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from geomap.io import export
 
     dataset = _load(args)
+    if not dataset.events and not dataset.movements:
+        _report(dataset, args)
+        print(f"geomap: error: {args.events}: nothing to export (no valid events or movements)", file=sys.stderr)
+        return EXIT_FAILED
     _mkdir_for(args.output)
     written = export(dataset, args.output)
     rc = _report(dataset, args)
@@ -205,7 +210,9 @@ def cmd_geocode(args: argparse.Namespace) -> int:
         print(f"  confidence   {raw['confidence']:.2f}")
     if raw.get("note"):
         print(f"  note         {raw['note']}")
-    if candidates:
+    if not candidates:
+        print("  runners-up   none: no other place has this name in the gazetteer")
+    else:
         print("  runners-up:")
         for c in candidates:
             print(
@@ -269,11 +276,42 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from geomap.score import score_paths
+    import datetime as dt
 
-    scores = score_paths(args.gold, args.pred)
-    print(json.dumps(scores.as_dict(), indent=1) if args.json else scores.format())
+    from geomap.extract import extract, read_article
+    from geomap.model import GeomapError
+    from geomap.score import Scores, score
+
+    if args.pred and len(args.pred) != len(args.gold):
+        raise GeomapError(f"{len(args.gold)} gold files but {len(args.pred)} predictions: give one per gold file")
+    files = []
+    for i, gold_path in enumerate(args.gold):
+        gold = _read_json(gold_path)
+        if args.pred:
+            pred = _read_json(args.pred[i])
+        else:
+            article = gold_path.parent / str(gold.get("file", ""))
+            published = dt.date.fromisoformat(gold["published"]) if gold.get("published") else None
+            pred = extract(read_article(article), published=published, where=str(article)).to_geojson()
+        name = gold_path.name.removesuffix(".gold.json")
+        files.extend(score(gold, pred, name=name, where=str(gold_path)).files)
+    scores = Scores(files=files)
+    if args.json:
+        print(json.dumps([dataclasses.asdict(f) for f in [*scores.files, scores.pooled]], indent=1, default=str))
+    else:
+        print(scores.format(details=True))
     return EXIT_OK
+
+
+def _read_json(path: Path) -> Any:
+    from geomap.model import GeomapError
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise GeomapError(f"{path}: no such file") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise GeomapError(f"{path}: not valid JSON: {exc}") from None
 
 
 def _mkdir_for(path: Path) -> None:

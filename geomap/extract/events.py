@@ -218,7 +218,7 @@ def build_events(
         unresolved.extend(_unresolved_in(text, sent, places, cues))
         if not places:
             continue
-        roles = {f.mention.start: _role_before(text, f.mention.start, sent.start, cues) for f in places}
+        roles = _roles(text, sent.start, places, cues)
         moves = list(_sentence_movements(text, sent, places, roles, cues))
         for cue_text, cue_start, origin, vias, dest in moves:
             movement = _movement(text, sent, places, s_dates, cues, state, cue_text, cue_start, origin, vias, dest, published, source, where)
@@ -262,17 +262,16 @@ def _sentence_movements(
     """
     s_text = sent.of(text)
     used: set[int] = set()
-    for direction, pattern in cues.movement:
-        for cue in pattern.finditer(s_text):
-            cue_end = sent.start + cue.end()
-            after = [f for f in places if f.mention.start >= cue_end and f.mention.start not in used]
-            dest = _destination(text, after, roles, cue_end, direction)
-            if dest is None:
-                continue
-            used.add(dest.mention.start)
-            origin = _origin_in(places, roles, dest)
-            vias = _vias(places, roles, origin, dest)
-            yield cue.group(0), sent.start + cue.start(), origin, vias, dest
+    for direction, cue in _cue_matches(s_text, cues):
+        cue_end = sent.start + cue.end()
+        after = [f for f in places if f.mention.start >= cue_end and f.mention.start not in used]
+        dest = _destination(text, after, roles, cue_end, direction)
+        if dest is None:
+            continue
+        used.add(dest.mention.start)
+        origin = _origin_in(places, roles, dest)
+        vias = _vias(places, roles, origin, dest)
+        yield cue.group(0), sent.start + cue.start(), origin, vias, dest
     if used:
         return
     to_places = [f for f in places if "to" in roles[f.mention.start]]
@@ -287,32 +286,58 @@ def _sentence_movements(
 _NO_ROLE: frozenset[str] = frozenset()
 
 
-def _role_before(text: str, pos: int, floor: int, cues: _Cues) -> frozenset[str]:
+def _cue_matches(s_text: str, cues: _Cues) -> list[tuple[str, re.Match[str]]]:
+    """Movement cues of a sentence in reading order; where two overlap ('dikirim ke' and
+    'dikirim') the longer one stands."""
+    found = [(d, m) for d, pattern in cues.movement for m in pattern.finditer(s_text)]
+    found.sort(key=lambda dm: (dm[1].start(), -(dm[1].end() - dm[1].start())))
+    out: list[tuple[str, re.Match[str]]] = []
+    for d, m in found:
+        if out and m.start() < out[-1][1].end():
+            continue
+        out.append((d, m))
+    return out
+
+
+def _roles(text: str, floor: int, places: Sequence[_Found], cues: _Cues) -> dict[int, frozenset[str]]:
+    """The role of each place of a sentence; a role word governs only the first place after it
+    ('ke Rusia, dan unit militer Korea Utara': Korea Utara is not a destination)."""
+    out: dict[int, frozenset[str]] = {}
+    previous_end = floor
+    for f in places:
+        roles, word_end = _role_before(text, f.mention.start, floor, cues)
+        out[f.mention.start] = roles if word_end >= previous_end else _NO_ROLE
+        previous_end = f.mention.end
+    return out
+
+
+def _role_before(text: str, pos: int, floor: int, cues: _Cues) -> tuple[frozenset[str], int]:
     """What the words before a place make of it: some of 'to', 'from', 'via', 'at' (or none).
 
     'ke markas besar UNIFIL di Naqoura' and 'from Hunter Army Airfield in Savannah': the
     nearest word is 'di'/'in', but a 'to'/'from' a few words earlier rules the phrase. A word
     with two roles keeps both (Russian 'в Киеве' is 'at', 'в Курскую область' is 'to').
     """
-    window = text[max(floor, pos - 60) : pos]
+    base = max(floor, pos - 60)
+    window = text[base:pos]
     hits: list[tuple[int, int, str]] = []
     for role, pattern in cues.roles:
         for m in pattern.finditer(window):
             hits.append((m.end(), m.start(), role))
     if not hits:
-        return _NO_ROLE
+        return _NO_ROLE, -1
     end = max(h[0] for h in hits)
     start = min(h[1] for h in hits if h[0] == end)
     last = frozenset(h[2] for h in hits if h[0] == end and h[1] == start)
     gap = window[end:]
     if len(gap.split()) > 4 or re.search(r"[.;:!?()\[\]\"“”]", gap):
-        return _NO_ROLE
+        return _NO_ROLE, -1
     if last == {"at"}:
         for e2, _, r2 in sorted(hits, reverse=True):
             between = window[e2:]
             if e2 < end and r2 in ("to", "from") and len(between.split()) <= 6 and not re.search(r"[.;:!?()]", between):
-                return frozenset({r2})
-    return last
+                return frozenset({r2}), base + e2
+    return last, base + end
 
 
 def _destination(
