@@ -206,3 +206,34 @@ def test_mixed_scripts_and_unknown_language_do_not_crash(tmp_path: Path) -> None
 def test_empty_text_raises_geomap_error() -> None:
     with pytest.raises(GeomapError):
         extract("   ")
+
+
+def test_an_ner_model_can_supply_the_spans() -> None:
+    """A user's NER (here a stand-in that marks two spans) replaces the gazetteer scan."""
+    from geomap.extract.toponyms import ToponymRecognizer
+
+    class TwoSpans:
+        def spans(self, text: str, lang: str):
+            for name in ("Kazan", "Brussels"):
+                i = text.find(name)
+                yield i, i + len(name)
+
+    text = "Putin spoke in Kazan; Zelenskyy spoke in Brussels and later in Kyiv."
+    ex = extract(text, published=dt.date(2024, 10, 29), recognizer=ToponymRecognizer(span_source=TwoSpans()))
+    assert sorted(t.place.name for t in ex.toponyms) == ["Brussels", "Kazan"]  # Kyiv was not proposed
+
+
+def test_a_language_without_word_lists_still_gets_dates_and_places() -> None:
+    text = "Las tropas rusas llegaron a Kursk el 12 de octubre, según el ministerio en Moscú."
+    ex = extract(text, published=dt.date(2024, 10, 29))
+    assert ex.language == "es"
+    assert any("no word lists" in n for n in ex.notes)
+    assert [(d.mention, d.value) for d in ex.dates] == [("12 de octubre", dt.date(2024, 10, 12))]
+    assert {"Kursk", "Moscow"} <= {t.place.name for t in ex.toponyms}
+
+
+def test_publication_date_from_html_meta() -> None:
+    text = '<meta property="article:published_time" content="2024-10-29T10:00">Troops arrived in Kursk on 28 October.'
+    ex = extract(text)
+    assert ex.published == dt.date(2024, 10, 29) and not ex.published_assumed
+    assert ex.dates[0].value == dt.date(2024, 10, 28)

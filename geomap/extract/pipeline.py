@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from geomap.extract.dates import DateMention, find_dates
+from geomap.extract.dates_fallback import find_dates_dateparser
 from geomap.extract.events import build_events
-from geomap.extract.language import detect_language
-from geomap.extract.resources import available_languages
+from geomap.extract.language import choose_language
 from geomap.extract.toponyms import Toponym, ToponymRecognizer, resolve_mentions
 from geomap.model import Dataset, GeomapError, Source
 
@@ -49,7 +49,9 @@ class Extraction:
 
 
 _HEADER_DATE = re.compile(
-    r"^(?:published|date|tanggal|diterbitkan|datum|дата)\s*[:=]\s*(\d{4}-\d{2}-\d{2})", re.I | re.M
+    r"^(?:published|date|tanggal|diterbitkan|datum|дата)\s*[:=]\s*[\"']?(\d{4}-\d{2}-\d{2})"
+    r"|<meta[^>]+(?:article:published_time|datePublished|pubdate)[^>]+content=[\"'](\d{4}-\d{2}-\d{2})",
+    re.I | re.M,
 )
 
 
@@ -100,7 +102,7 @@ def extract(
         m = _HEADER_DATE.search(text[:2000])
         if m:
             try:
-                published = dt.date.fromisoformat(m.group(1))
+                published = dt.date.fromisoformat(m.group(1) or m.group(2))
                 notes.append(f"publication date {published} taken from the article's header")
             except ValueError:
                 published = None
@@ -110,23 +112,25 @@ def extract(
         notes.append(
             f"no publication date given: dates without a year were resolved against {published.year}"
         )
-    if lang is None:
-        lang, confidence = detect_language(text)
-        if lang not in available_languages():
-            notes.append(f"language '{lang}' has no word lists here; English cues were used")
-            lang_used = "en"
-        else:
-            lang_used = lang
-            notes.append(f"language detected: {lang} (confidence {confidence:.2f})")
+    choice = choose_language(text, lang)
+    lang, confidence, lang_used = choice.detected, choice.confidence, choice.resources
+    if choice.warning:
+        notes.append(choice.warning)
     else:
-        confidence = 1.0
-        lang_used = lang if lang in available_languages() else "en"
-        if lang_used != lang:
-            notes.append(f"language '{lang}' has no word lists here; English cues were used")
+        notes.append(f"language: {lang} ({'given' if confidence == 1.0 and lang else 'detected'}, confidence {confidence:.2f})")
     rec = recognizer or ToponymRecognizer.default()
     mentions = rec.mentions(text, lang_used)
     toponyms = resolve_mentions(mentions)
     dates = find_dates(text, published, lang_used)
+    if choice.warning and lang not in ("und", lang_used):
+        extra = find_dates_dateparser(text, published, lang)
+        if extra:
+            notes.append(f"{len(extra)} date(s) read with dateparser's '{lang}' grammar")
+            taken = [(d.start, d.end) for d in dates]
+            dates = sorted(
+                [*dates, *(d for d in extra if not any(d.start < e and s < d.end for s, e in taken))],
+                key=lambda d: d.start,
+            )
     if source is None:
         source = Source(published=published if not assumed else None)
     dataset, unresolved = build_events(text, toponyms, dates, lang_used, published, source, where=where)
