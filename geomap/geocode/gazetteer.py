@@ -15,7 +15,8 @@
 How one place is chosen among those sharing a name: the score adds the name's rank
 (a row of our curated tables +5, a place's own name +3, a country's name in another major
 language +1, any other alternate name 0; a loose, diacritics-free match loses 1), the
-place's size (log10 of its population, or a fixed size for continents, regions and seas),
+place's size (log10 of its population, less one for an admin region, or a fixed size for
+continents and for the regions and seas of our tables),
 +1 for a country (so 'Georgia' is the country unless the hint says US) and +0.5 for a
 capital. A country hint (``country_codes``) or a ``kind`` keeps only the places that fit,
 when any does. 'Kursk region', 'wilayah Kursk', 'Kursk Oblast' and the other phrases of
@@ -73,6 +74,10 @@ CAPITAL_BONUS = 0.5
 SIZE_CONTINENT = 9.0
 SIZE_LARGE_REGION = 7.0
 SIZE_REGION = 5.0  # a region or sea of our tables stands like a city of 100,000
+# An admin region's size is the population of its places, less this: a bare name means the
+# city unless the region of that name is ten times larger ('New York', 'Lagos', 'Buenos Aires'
+# are the cities; 'Victoria' the Australian state rather than the Canadian city).
+REGION_SIZE_DISCOUNT = 1.0
 DUPLICATE_KM = 25.0  # two GeoNames rows of one name this close are one place for ranking
 
 
@@ -268,6 +273,8 @@ class OfflineGeocoder:
 
 
 def _size(entry: Entry) -> float:
+    if entry.population and entry.kind == PlaceKind.REGION:
+        return math.log10(entry.population) - REGION_SIZE_DISCOUNT
     if entry.population:
         return math.log10(entry.population)
     if entry.kind == PlaceKind.CONTINENT:

