@@ -237,3 +237,16 @@ def test_publication_date_from_html_meta() -> None:
     ex = extract(text)
     assert ex.published == dt.date(2024, 10, 29) and not ex.published_assumed
     assert ex.dates[0].value == dt.date(2024, 10, 28)
+
+
+@pytest.mark.parametrize("corpus", ["GWN", "GeoVirus"])
+def test_public_geoparsing_sets_meet_the_targets(shared_dir: Path, corpus: str) -> None:
+    """GeoWebNews and GeoVirus from raw text: recall >= 0.75, acc@161 km >= 0.85, end to end >= 0.65."""
+    from geomap.evaluate import evaluate_geoparser, load_geovirus, load_gwn
+
+    path = shared_dir / "eval" / "geoparse" / f"{corpus}.xml"
+    articles = load_gwn(path) if corpus == "GWN" else load_geovirus(path)
+    figures = evaluate_geoparser(articles, geoparse)
+    assert figures["recall"] >= 0.75, figures
+    assert figures["acc_at_161"] >= 0.85, figures
+    assert figures["end_to_end"] >= 0.65, figures
