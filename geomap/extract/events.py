@@ -96,7 +96,7 @@ def _cues(lang: str) -> _Cues:
         mode=tuple((k, phrase_set(v)) for k, v in res.mode_cues.items() if v),
         troops=phrase_set(res.troop_words),
         roles=tuple(
-            (role, phrase_set(words))
+            (role, phrase_set(tuple(words)))
             for role, words in (
                 ("to", preps.get("to", ())),
                 ("from", (*preps.get("from", ()), *res.origin_markers)),

@@ -220,37 +220,59 @@ def compile_phrases(phrases: tuple[str, ...], case_sensitive: bool = False) -> r
 
 
 class PhraseSet:
-    """A compiled phrase list with a quick word pre-check.
+    """A phrase list matched through its first words.
 
-    One regex of dozens of alternatives tries each of them at every position of a text; most
-    sentences hold none of the phrases' first words, and a set look-up tells so at once.
+    One regex of dozens of alternatives tries each of them at every position of a text. Here
+    the phrases are grouped by first word (or by stem, for '*' words); a sentence's words select
+    the few groups that can match, and only their small regexes run. Matches come back in
+    reading order, the longer phrase winning where two overlap, as one alternation would.
     """
 
-    __slots__ = ("pattern", "heads", "stems")
+    __slots__ = ("by_head", "heads", "by_stem", "stem_rx")
 
     def __init__(self, phrases: tuple[str, ...]) -> None:
-        self.pattern = compile_phrases(phrases)
-        heads, stems = set(), set()
+        heads: dict[str, list[str]] = {}
+        stems: dict[str, list[str]] = {}
         for phrase in phrases:
             first = _HEAD_WORD.findall(phrase.casefold())
             if not first:
                 continue
-            if phrase.endswith("*") and len(first) == 1:
-                stems.add(first[0])
+            if phrase.split()[0].endswith("*"):
+                stems.setdefault(first[0], []).append(phrase)
             else:
-                heads.add(first[0])
-        self.heads = frozenset(heads)
-        self.stems = tuple(sorted(stems))
+                heads.setdefault(first[0], []).append(phrase)
+        self.by_head = {h: compile_phrases(tuple(ps)) for h, ps in heads.items()}
+        self.heads = frozenset(self.by_head)
+        self.by_stem = tuple((st, compile_phrases(tuple(ps))) for st, ps in sorted(stems.items()))
+        alts = "|".join(re.escape(st) for st in sorted(stems, key=len, reverse=True))
+        self.stem_rx = re.compile(rf"(?<!\w)(?:{alts})") if alts else None
 
-    def _may_match(self, text: str) -> bool:
+    def _patterns(self, text: str) -> list[re.Pattern[str]]:
         words = _word_set(text)
-        return bool(self.heads & words) or (bool(self.stems) and any(w.startswith(self.stems) for w in words))
+        out = [self.by_head[w] for w in words & self.heads]
+        if self.stem_rx is not None:
+            hits = {m.group(0) for m in self.stem_rx.finditer(text.casefold())}
+            if hits:
+                out += [p for stem, p in self.by_stem if any(h.startswith(stem) for h in hits)]
+        return out
 
-    def finditer(self, text: str) -> Iterable[re.Match[str]]:
-        return self.pattern.finditer(text) if self._may_match(text) else ()
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        patterns = self._patterns(text)
+        if not patterns:
+            return []
+        found = [m for p in patterns for m in p.finditer(text)]
+        if len(patterns) > 1:
+            found.sort(key=lambda m: (m.start(), m.start() - m.end()))
+            kept: list[re.Match[str]] = []
+            for m in found:
+                if not kept or m.start() >= kept[-1].end():
+                    kept.append(m)
+            found = kept
+        return found
 
     def search(self, text: str) -> re.Match[str] | None:
-        return self.pattern.search(text) if self._may_match(text) else None
+        found = self.finditer(text)
+        return found[0] if found else None
 
 
 _HEAD_WORD = re.compile(r"\w+")

@@ -387,10 +387,10 @@ def _region_words_after(res: LangResources) -> frozenset[str]:
 
 
 @lru_cache(maxsize=16)
-def _region_words(res: LangResources) -> tuple[str, ...]:
+def _region_words(res: LangResources) -> re.Pattern[str]:
     """The fixed words of the region phrases ('wilayah', 'region', 'область'): one must be near."""
     words = {w.casefold() for p in res.region_phrases for w in re.findall(r"\w+", p.replace("{X}", " ")) if len(w) > 1}
-    return tuple(sorted(words)) or ("\x00",)
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")
 
 
 def _sentence_start(text: str, pos: int) -> bool:
@@ -453,8 +453,7 @@ def _region_phrase(text: str, start: int, end: int, res: LangResources) -> tuple
     """The span of a region phrase around the name ('wilayah Kursk', 'Kursk region'), if there is one."""
     lo, hi = max(0, start - 40), min(len(text), end + 40)
     window = text[lo:hi]
-    folded = window.casefold()
-    if not any(w in folded for w in _region_words(res)):
+    if not _region_words(res).search(window.casefold()):
         return None
     for pattern in res.region_patterns():
         for m in pattern.finditer(window):
@@ -466,12 +465,12 @@ def _region_phrase(text: str, start: int, end: int, res: LangResources) -> tuple
 def _longest_first(mentions: Sequence[Mention]) -> list[Mention]:
     """Non-overlapping mentions, preferring the longer one where two overlap."""
     chosen: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max((m.end for m in mentions), default=0))
     for m in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
-        if any(m.start < e and s < m.end for s, e in taken):
+        if taken.find(1, m.start, m.end) != -1:
             continue
         chosen.append(m)
-        taken.append((m.start, m.end))
+        taken[m.start : m.end] = b"\x01" * (m.end - m.start)
     return sorted(chosen, key=lambda m: m.start)
 
 
