@@ -61,22 +61,32 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
     p.add_argument("--title", help="map title (default: the file's title)")
     p.add_argument("--subtitle", help="line under the title")
+    p.add_argument("--cdn", action="store_true", help="load Leaflet from a CDN: smaller file, needs the network")
     _common_input(p)
+    _geocoder_options(p)
+    _layer_options(p)
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("export", help="write events, places and routes as GIS layers")
     p.add_argument("events", type=Path, help="events file (.yaml, .csv with ACLED columns, .geojson)")
     p.add_argument(
-        "-o", "--output", type=Path, required=True, help="output: .gpkg, .geojson or .csv (by extension)"
+        "-o", "--output", type=Path, required=True, help="output by extension: .gpkg (styled for QGIS), .geojson (one file per layer), .kml, .csv"
     )
     _common_input(p)
+    _geocoder_options(p)
+    _layer_options(p)
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("layers", help="list the layers geomap can load by name (built-in and entry points)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.set_defaults(func=cmd_layers)
 
     p = sub.add_parser("geocode", help="look a place name up in the offline gazetteer")
     p.add_argument("query", nargs="+", help="place name as written, e.g. Kursk, 'Korea Utara', '51.73, 36.19'")
     p.add_argument("--country", help="ISO alpha-2 country hint, e.g. RU")
     p.add_argument("--candidates", type=int, default=5, help="runner-up candidates to show (default 5)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    _geocoder_options(p, full=True)
     p.set_defaults(func=cmd_geocode)
 
     for name, helptext in (
@@ -97,6 +107,14 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--publisher", help="source publisher, kept on every event")
         p.add_argument("--title", help="source title (and map title)")
         p.add_argument("--url", help="source URL")
+        if name == "map":
+            p.add_argument("--cdn", action="store_true", help="load Leaflet from a CDN: smaller file, needs the network")
+        if name == "extract":
+            corpus = p.add_argument_group("corpus (ARTICLE is a folder of .txt/.html files or a .jsonl file; -o x.parquet)")
+            corpus.add_argument("--workers", type=int, default=0, help="run on a local Dask cluster of N worker processes")
+            corpus.add_argument("--scheduler", help="run on an existing Dask cluster, e.g. tcp://host:8786")
+            corpus.add_argument("--batch-size", type=int, default=50, help="articles per task (default 50)")
+            corpus.add_argument("--no-merge", action="store_true", help="keep every report of the same event apart")
         _common_input(p)
         p.set_defaults(func=cmd_extract if name == "extract" else cmd_map)
 
@@ -106,6 +124,11 @@ def _parser() -> argparse.ArgumentParser:
                    "when omitted each gold file's article (its 'file', beside it) is extracted now")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("cache", help="show or clear the persistent cache of online geocoder answers")
+    p.add_argument("action", choices=("stats", "clear"), help="stats: what it holds; clear: empty it")
+    p.add_argument("--expired", action="store_true", help="with clear: only the expired answers")
+    p.set_defaults(func=cmd_cache)
     return parser
 
 
@@ -123,13 +146,76 @@ def _common_input(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
 
+def _layer_options(p: argparse.ArgumentParser) -> None:
+    """--layer (users' own layers) and --keep-going (draw the rest if one of them fails)."""
+    p.add_argument("--layer", action="append", default=[], metavar="SPEC",
+                   help="add a layer: my_layers.py:ClassName, package.module:ClassName or a name from "
+                   "'geomap layers'; may be repeated")
+    p.add_argument("--keep-going", action="store_true",
+                   help="if a --layer cannot be loaded or drawn, report it and make the output without it")
+
+
+def _user_layers(args: argparse.Namespace, dataset: Dataset | None = None) -> list[Any]:
+    """The --layer layers, loaded (and, given a dataset, checked by running them once).
+
+    A broken layer raises GeomapError naming its file and the problem; with --keep-going it is
+    reported on stderr and left out instead.
+    """
+    from geomap.plugins import LayerError, check_layer, load_layer
+
+    out = []
+    for spec in args.layer:
+        try:
+            layer = load_layer(spec)
+            if dataset is not None:
+                check_layer(layer, dataset)
+        except LayerError as exc:
+            if not args.keep_going:
+                raise
+            print(f"geomap: warning: {exc}; layer {spec!r} left out (--keep-going)", file=sys.stderr)
+            continue
+        out.append(layer)
+    return out
+
+
+def _geocoder_options(p: argparse.ArgumentParser, full: bool = False) -> None:
+    """--geocoder and its settings: offline by default; online services only when named."""
+    p.add_argument("--geocoder", default="offline", metavar="NAME[,NAME...]",
+                   help="geocoders asked in order, each for what the ones before left unresolved: offline "
+                   "(default), nominatim, photon or any geopy service, e.g. offline,nominatim")
+    p.add_argument("--geocoder-url", metavar="URL", help="server of the online geocoder, e.g. http://127.0.0.1:8080")
+    p.add_argument("--user-agent", metavar="UA", help="who you are, for the online service (Nominatim requires it; "
+                   "default $GEOMAP_USER_AGENT)")
+    if full:
+        p.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for the online service (default 10)")
+        p.add_argument("--api-key", metavar="K", help="API key of the online service, for those that need one")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of online answers")
+
+
+def _geocoder(args: argparse.Namespace) -> Any:
+    """The geocoder the options ask for; None (the offline default) when no online one is named."""
+    from geomap.geocode.chain import build_chain, parse_chain
+
+    if parse_chain(args.geocoder) == ["offline"]:
+        return None
+    return build_chain(
+        args.geocoder,
+        user_agent=args.user_agent,
+        url=args.geocoder_url,
+        api_key=getattr(args, "api_key", None),
+        timeout=getattr(args, "timeout", None),
+        cache=not args.no_cache,
+    )
+
+
 def _load(args: argparse.Namespace) -> Dataset:
     """Read and geocode an events file, printing every problem met on stderr."""
     from geomap.geocode import resolve_dataset
     from geomap.io import read_events
 
+    geocoder = _geocoder(args)
     dataset = read_events(args.events)
-    resolve_dataset(dataset)
+    resolve_dataset(dataset, geocoder)
     return dataset
 
 
@@ -151,7 +237,12 @@ def cmd_render(args: argparse.Namespace) -> int:
         _report(dataset, args)
         print(f"geomap: error: {args.events}: nothing to draw (no valid events or movements)", file=sys.stderr)
         return EXIT_FAILED
-    gmap = build_map(dataset, title=args.title, subtitle=args.subtitle)
+    layers = None
+    if args.layer:
+        from geomap.render import default_layers
+
+        layers = [*default_layers(), *_user_layers(args, dataset)]
+    gmap = build_map(dataset, layers=layers, title=args.title, subtitle=args.subtitle, cdn=args.cdn)
     _mkdir_for(args.output)
     gmap.save(args.output)
     rc = _report(dataset, args)
@@ -172,18 +263,33 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"geomap: error: {args.events}: nothing to export (no valid events or movements)", file=sys.stderr)
         return EXIT_FAILED
     _mkdir_for(args.output)
-    written = export(dataset, args.output)
+    written = export(dataset, args.output, extra_layers=_user_layers(args, dataset))
     rc = _report(dataset, args)
     if not args.quiet:
         print(f"wrote {', '.join(map(str, written))}", file=sys.stderr)
     return rc
 
 
+def cmd_layers(args: argparse.Namespace) -> int:
+    from geomap.plugins import available_layers
+
+    infos = available_layers()
+    if args.json:
+        print(json.dumps([dataclasses.asdict(i) for i in infos], indent=1))
+        return EXIT_OK
+    width = max((len(i.name) for i in infos), default=4)
+    for i in infos:
+        print(f"{i.name:<{width}}  {i.target}  {i.summary}")
+    print("\nAlso: --layer path/to/file.py:ClassName (a subclass of geomap.layer.Layer).", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_geocode(args: argparse.Namespace) -> int:
     from geomap.geocode import OfflineGeocoder
+    from geomap.geocode.chain import query_problem
 
     query = " ".join(args.query)
-    geocoder = OfflineGeocoder()
+    geocoder = _geocoder(args) or OfflineGeocoder()
     hints: dict[str, Any] = {"country_codes": args.country} if args.country else {}
     try:
         location = geocoder.geocode(query, exactly_one=True, **hints)
@@ -192,9 +298,11 @@ def cmd_geocode(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     if location is None:
         if args.json:
-            print(json.dumps({"query": query, "match": None}))
+            print(json.dumps({"query": query[:300], "match": None, "problem": query_problem(query)}))
         else:
-            print(f"no match for {query!r}", file=sys.stderr)
+            problem = query_problem(query)
+            shown = query if len(query) <= 60 else query[:60] + "..."
+            print(f"no match for {shown!r}" + (f": {problem}" if problem else ""), file=sys.stderr)
         return EXIT_PROBLEMS
     raw = dict(location.raw)
     candidates = raw.pop("candidates", [])[: args.candidates]
@@ -204,6 +312,10 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     print(f"{raw.get('name')} ({raw.get('country_code') or '-'})")
     print(f"  coordinates  {location.latitude:.5f}, {location.longitude:.5f}")
     print(f"  kind         {raw.get('kind')}   geo_precision {raw.get('geo_precision')}")
+    if raw.get("backend") and raw.get("backend") != "offline":
+        print(f"  geocoder     {raw['backend']}{' (cached)' if raw.get('cached') else ''}")
+    if raw.get("warning"):
+        print(f"  warning      {raw['warning']}")
     if raw.get("population"):
         print(f"  population   {raw['population']:,}")
     if raw.get("confidence") is not None:
@@ -219,6 +331,18 @@ def cmd_geocode(args: argparse.Namespace) -> int:
                 f"    {c.get('name')} ({c.get('country_code') or '-'}) {c.get('kind')} "
                 f"{c.get('lat', 0):.3f}, {c.get('lon', 0):.3f} pop {c.get('population') or 0:,}"
             )
+    return EXIT_OK
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from geomap.geocode.cache import GeocodeCache
+
+    cache = GeocodeCache()
+    if args.action == "clear":
+        n = cache.clear(expired_only=args.expired)
+        print(f"removed {n} cached answer{'' if n == 1 else 's'} from {cache.path}", file=sys.stderr)
+    else:
+        print(cache.stats().format())
     return EXIT_OK
 
 
@@ -243,6 +367,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from geomap.files import write_text_atomic
     from geomap.model import GeomapError
 
+    if args.article.is_dir() or args.article.suffix.lower() in (".jsonl", ".ndjson") or args.output.suffix.lower() == ".parquet":
+        return _extract_corpus(args)
     ex = _extract(args)
     suffix = args.output.suffix.lower()
     if suffix in (".yaml", ".yml"):
@@ -260,6 +386,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if (args.strict and ex.unresolved) else EXIT_OK
 
 
+def _extract_corpus(args: argparse.Namespace) -> int:
+    from geomap.corpus.run import extract_corpus
+
+    summary = extract_corpus(
+        args.article,
+        args.output,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        batch_size=args.batch_size,
+        merge=not args.no_merge,
+        progress=None if not args.quiet else False,
+    )
+    print(summary.format(), file=sys.stderr)
+    return EXIT_PROBLEMS if (args.strict and (summary.failures or summary.problems)) else EXIT_OK
+
+
 def cmd_map(args: argparse.Namespace) -> int:
     from geomap.render import build_map
 
@@ -267,7 +409,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     if not ex.dataset.events and not ex.dataset.movements:
         print(f"geomap: error: {args.article}: no events or movements found to draw", file=sys.stderr)
         return EXIT_FAILED
-    gmap = build_map(ex.dataset, title=args.title or f"Events in {args.article.name}")
+    gmap = build_map(ex.dataset, title=args.title or f"Events in {args.article.name}", cdn=args.cdn)
     _mkdir_for(args.output)
     gmap.save(args.output)
     if not args.quiet:

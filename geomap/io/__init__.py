@@ -2,7 +2,8 @@
 
 ``read_events`` gives a Dataset whose every Event/Movement knows its file and line, and whose
 ``problems`` list what was rejected and why; only failures of the whole file (missing, empty,
-not UTF-8, not parseable) raise GeomapError. ``export`` writes GeoPackage, GeoJSON or ACLED CSV.
+not UTF-8, not parseable) raise GeomapError. ``export`` writes a GeoPackage styled for QGIS,
+GeoJSON (a file per layer), KML with time stamps, or ACLED CSV.
 New formats register in READERS / WRITERS (GeoParquet is the next one expected).
 """
 
@@ -10,13 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geomap.model import Dataset, GeomapError
 
 from .acled_csv import read_acled_csv, write_acled_csv
 from .frame import events_to_frame, frame_to_events, frame_to_movements, places_to_frame, routes_to_frame
-from .geojson import LAYERS, read_geojson, write_geojson, write_geojson_layers
-from .gpkg import read_gpkg, write_gpkg
+from .geojson import (
+    LAYERS,
+    read_geojson,
+    split_paths,
+    write_geojson,
+    write_geojson_layers,
+    write_geojson_split,
+)
+from .gpkg import read_gpkg, write_feature_layer, write_gpkg
+from .kml import write_kml
 from .validate import raise_if_problems
 from .yaml_events import read_yaml
 
@@ -32,7 +42,12 @@ __all__ = [
     "READERS",
     "WRITERS",
     "LAYERS",
+    "split_paths",
+    "table_name",
 ]
+
+if TYPE_CHECKING:
+    from geomap.layer import Layer
 
 Reader = Callable[..., Dataset]
 Writer = Callable[[Dataset, Path, Sequence[str]], list[str]]
@@ -53,8 +68,14 @@ READERS: dict[str, Reader] = {
     ".geojson": read_geojson,
     ".json": read_geojson,
     ".gpkg": read_gpkg,
-    ".parquet": _not_yet("GeoParquet"),  # hook: geopandas.read_parquet + frame.events_from_frame
+    ".parquet": lambda path, *, where=None: _read_parquet(path),  # a corpus table (geomap.corpus.store)
 }
+
+
+def _read_parquet(path: str | Path) -> Dataset:
+    from geomap.corpus.store import read_corpus_table
+
+    return read_corpus_table(path)
 
 
 def _write_csv(dataset: Dataset, path: Path, layers: Sequence[str]) -> list[str]:
@@ -64,9 +85,10 @@ def _write_csv(dataset: Dataset, path: Path, layers: Sequence[str]) -> list[str]
 # extension -> writer(dataset, path, layers) -> paths written
 WRITERS: dict[str, Writer] = {
     ".gpkg": write_gpkg,
-    ".geojson": write_geojson,
-    ".json": write_geojson,
+    ".geojson": write_geojson_split,  # kursk.geojson -> kursk.events.geojson, kursk.places.geojson, ...
+    ".json": write_geojson,  # one FeatureCollection, features tagged with properties.layer
     ".csv": _write_csv,
+    ".kml": write_kml,
 }
 
 
@@ -89,10 +111,22 @@ def read_events(path: str | Path, *, strict: bool = False) -> Dataset:
     return dataset
 
 
-def export(dataset: Dataset, path: str | Path, *, layers: Sequence[str] = LAYERS) -> list[str]:
-    """Write the dataset by extension (.gpkg all layers, .geojson one FeatureCollection, .csv the events).
+def export(
+    dataset: Dataset,
+    path: str | Path,
+    *,
+    layers: Sequence[str] = LAYERS,
+    extra_layers: Sequence[Layer] = (),
+) -> list[str]:
+    """Write the dataset by extension; returns the paths written.
 
-    Returns the paths written. Events without a place and routes with an unresolved stop are
+    ``.gpkg``: one GeoPackage, a table per layer, styled for QGIS; ``.geojson``: one file per
+    layer beside the name given (``kursk.events.geojson``, ...); ``.json``: one FeatureCollection
+    of all layers; ``.kml``: KML with time stamps for Google Earth; ``.csv``: the events, ACLED columns.
+
+    ``extra_layers`` (users' :class:`~geomap.layer.Layer` objects) add their ``features`` as a
+    styled table each (.gpkg) or a file each (.geojson), named after the layer.
+    Events without a place and routes with an unresolved stop are
     not written: the geocoder has already reported them.
     """
     unknown = [layer for layer in layers if layer not in LAYERS]
@@ -106,7 +140,52 @@ def export(dataset: Dataset, path: str | Path, *, layers: Sequence[str] = LAYERS
     parent = Path(path).parent
     if not parent.is_dir():
         raise GeomapError(f"{path}: the directory {parent} does not exist")
-    return writer(dataset, Path(path), tuple(layers))
+    if extra_layers and _suffix(path) not in (".gpkg", ".geojson"):
+        raise GeomapError(f"{path}: your own layers can be exported to .gpkg or .geojson, not {_suffix(path)}")
+    written = writer(dataset, Path(path), tuple(layers))
+    if extra_layers:
+        written += _export_extra(dataset, Path(path), extra_layers)
+    return written
+
+
+def table_name(layer: Layer, taken: Sequence[str] = ()) -> str:
+    """A GIS table/file name for a user's layer: its name in lower case, letters, digits and '_'."""
+    base = "_".join("".join(c if c.isalnum() else " " for c in layer.name.casefold()).split()) or "layer"
+    if base[0].isdigit() or base in (*LAYERS, "layer_styles"):
+        base = f"layer_{base}"
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    return name
+
+
+def _export_extra(dataset: Dataset, path: Path, extra_layers: Sequence[Layer]) -> list[str]:
+    from geomap.layer import RenderContext
+
+    from .geojson import feature_collection_text
+
+    ctx = RenderContext(dataset)
+    written: list[str] = []
+    taken: list[str] = []
+    for layer in extra_layers:
+        table = table_name(layer, taken)
+        taken.append(table)
+        features = [
+            {"type": "Feature", "geometry": f["geometry"], "properties": f.get("properties") or {}}
+            for f in layer.features(ctx)
+        ]
+        if not features:
+            continue
+        if _suffix(path) == ".gpkg":
+            write_feature_layer(path, table, layer.features(ctx), title=layer.name)
+        else:
+            out = path.with_name(f"{path.stem}.{table}{path.suffix}")
+            try:
+                out.write_text(feature_collection_text(features), encoding="utf-8", newline="\n")
+            except OSError as exc:
+                raise GeomapError(f"{out}: cannot write: {exc.strerror}") from None
+            written.append(str(out))
+    return written
 
 
 def export_geojson_layers(
