@@ -523,7 +523,8 @@ def _short(label: str) -> str:
     return label
 
 
-def _load_json(path: Path) -> Any:
+def load_json(path: Path) -> Any:
+    """A JSON file, or a GeomapError naming the file and what is wrong with it."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -561,14 +562,14 @@ def score_files(gold_path: str | Path, pred_path: str | Path) -> Scores:
     result = Scores(files=[])
     empty: dict[str, Any] = {"type": "FeatureCollection", "features": []}
     for g, p in pairs:
-        gold = _load_json(g)
+        gold = load_json(g)
         if not isinstance(gold, dict):
             raise GeomapError(f"{g}: a gold file is a JSON object")
         if p is None:
             result.problems.append(Problem("no prediction file; scored as empty", str(g)))
             pred = empty
         else:
-            pred = _load_json(p)
+            pred = load_json(p)
         one = score(gold, pred, name=g.name, where=str(p) if p else None)
         result.files.extend(one.files)
         result.problems.extend(one.problems)

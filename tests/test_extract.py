@@ -250,3 +250,12 @@ def test_public_geoparsing_sets_meet_the_targets(shared_dir: Path, corpus: str) 
     assert figures["recall"] >= 0.75, figures
     assert figures["acc_at_161"] >= 0.85, figures
     assert figures["end_to_end"] >= 0.65, figures
+
+
+def test_cli_score_extracts_and_scores_a_gold_file(seed_gold: Path) -> None:
+    r = _run("score", str(DATA / "en-rail-belgorod.gold.json"), str(seed_gold))
+    assert r.returncode == 0, r.stderr
+    assert "en-rail-belgorod" in r.stdout and "nk-troops-kursk" in r.stdout and "pooled" in r.stdout
+    r = _run("score", str(seed_gold), "--pred", str(seed_gold))  # a gold file is no prediction
+    assert r.returncode == 2 and "not a GeoJSON FeatureCollection" in r.stderr
+    assert "Traceback" not in r.stderr
