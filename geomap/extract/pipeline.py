@@ -8,6 +8,7 @@ events and movements whose quotes point back into the text.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -53,6 +54,15 @@ _HEADER_DATE = re.compile(
     r"|<meta[^>]+(?:article:published_time|datePublished|pubdate)[^>]+content=[\"'](\d{4}-\d{2}-\d{2})",
     re.I | re.M,
 )
+
+
+def _headline(text: str) -> str | None:
+    """The article's first line when it reads as a headline (short, no full stop at the end)."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line:
+            return line if len(line) <= 160 and not line.endswith((".", "!", "?")) else None
+    return None
 
 
 def read_article(path: Path) -> str:
@@ -112,12 +122,13 @@ def extract(
         notes.append(
             f"no publication date given: dates without a year were resolved against {published.year}"
         )
+    given = lang is not None
     choice = choose_language(text, lang)
     lang, confidence, lang_used = choice.detected, choice.confidence, choice.resources
     if choice.warning:
         notes.append(choice.warning)
     else:
-        notes.append(f"language: {lang} ({'given' if confidence == 1.0 and lang else 'detected'}, confidence {confidence:.2f})")
+        notes.append(f"language: {lang} (given)" if given else f"language: {lang} (detected, confidence {confidence:.2f})")
     rec = recognizer or ToponymRecognizer.default()
     mentions = rec.mentions(text, lang_used)
     toponyms = resolve_mentions(mentions)
@@ -131,8 +142,11 @@ def extract(
                 [*dates, *(d for d in extra if not any(d.start < e and s < d.end for s, e in taken))],
                 key=lambda d: d.start,
             )
+    headline = _headline(text)
     if source is None:
-        source = Source(published=published if not assumed else None)
+        source = Source(title=headline, published=published if not assumed else None)
+    elif source.title is None and headline:
+        source = dataclasses.replace(source, title=headline)
     dataset, unresolved = build_events(text, toponyms, dates, lang_used, published, source, where=where)
     return Extraction(
         text=text,
