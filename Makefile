@@ -26,13 +26,19 @@ demo: $(STAMP)
 	$(VENV)/bin/geomap export examples/kursk/events.yaml -o $(OUT)/kursk.geojson
 	@echo "Open $(OUT)/kursk.html in a browser; drag $(OUT)/kursk.gpkg into QGIS."
 
-# System packages the tests drive for real: Debian's chromium (headless browser tests).
+# System packages the tests drive for real: Debian's chromium (headless browser tests) and QGIS
+# (python3-qgis, qgis-providers: the GeoPackage opened in real QGIS, tests/test_qgis.py).
 sysdeps:
 	@if command -v chromium >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "installing chromium with apt-get"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	else echo "warning: chromium is missing and cannot be installed here (not root); browser tests will skip" >&2; fi
+	@if /usr/bin/python3 -c 'import qgis.core' >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing python3-qgis qgis-providers with apt-get (about 410 MB)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-qgis qgis-providers >/dev/null; \
+	else echo "warning: QGIS (python3-qgis) is missing and cannot be installed here (not root); QGIS tests will skip" >&2; fi
 
 test: $(STAMP) sysdeps
 	@$(PY) -m pytest -q; rc=$$?; \

@@ -278,8 +278,9 @@ def cmd_layers(args: argparse.Namespace) -> int:
         print(json.dumps([dataclasses.asdict(i) for i in infos], indent=1))
         return EXIT_OK
     width = max((len(i.name) for i in infos), default=4)
+    target_width = max((len(i.target) for i in infos), default=6)
     for i in infos:
-        print(f"{i.name:<{width}}  {i.target}  {i.summary}")
+        print(f"{i.name:<{width}}  {i.target:<{target_width}}  {i.summary}")
     print("\nAlso: --layer path/to/file.py:ClassName (a subclass of geomap.layer.Layer).", file=sys.stderr)
     return EXIT_OK
 
@@ -409,7 +410,8 @@ def cmd_map(args: argparse.Namespace) -> int:
     if not ex.dataset.events and not ex.dataset.movements:
         print(f"geomap: error: {args.article}: no events or movements found to draw", file=sys.stderr)
         return EXIT_FAILED
-    gmap = build_map(ex.dataset, title=args.title or f"Events in {args.article.name}", cdn=args.cdn)
+    headline = ex.dataset.sources[0].title if ex.dataset.sources else None
+    gmap = build_map(ex.dataset, title=args.title or headline or f"Events in {args.article.name}", cdn=args.cdn)
     _mkdir_for(args.output)
     gmap.save(args.output)
     if not args.quiet:
@@ -422,15 +424,15 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     from geomap.extract import extract, read_article
     from geomap.model import GeomapError
-    from geomap.score import Scores, score
+    from geomap.score import Scores, load_json, score
 
     if args.pred and len(args.pred) != len(args.gold):
         raise GeomapError(f"{len(args.gold)} gold files but {len(args.pred)} predictions: give one per gold file")
     files = []
     for i, gold_path in enumerate(args.gold):
-        gold = _read_json(gold_path)
+        gold = load_json(gold_path)
         if args.pred:
-            pred = _read_json(args.pred[i])
+            pred = load_json(args.pred[i])
         else:
             article = gold_path.parent / str(gold.get("file", ""))
             published = dt.date.fromisoformat(gold["published"]) if gold.get("published") else None
@@ -443,17 +445,6 @@ def cmd_score(args: argparse.Namespace) -> int:
     else:
         print(scores.format(details=True))
     return EXIT_OK
-
-
-def _read_json(path: Path) -> Any:
-    from geomap.model import GeomapError
-
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise GeomapError(f"{path}: no such file") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GeomapError(f"{path}: not valid JSON: {exc}") from None
 
 
 def _mkdir_for(path: Path) -> None:

@@ -47,7 +47,7 @@ def test_example_map_has_the_events_routes_and_places(outputs: Path) -> None:
 def test_example_geopackage_reads_back_with_gdal(outputs: Path) -> None:
     path = outputs / "kursk.gpkg"
     layers = {name for name, _ in pyogrio.list_layers(path)}
-    assert layers == {"events", "places", "routes"}
+    assert layers == {"events", "places", "routes", "layer_styles"}  # layer_styles: QGIS's styles
     counts = {"events": 6, "places": 8, "routes": 3}
     for layer, expected in counts.items():
         info = pyogrio.read_info(path, layer=layer)
@@ -66,16 +66,23 @@ def test_example_geopackage_reads_back_with_gdal(outputs: Path) -> None:
 
 
 def test_example_geojson_is_rfc7946(outputs: Path) -> None:
-    doc = json.loads((outputs / "kursk.geojson").read_text(encoding="utf-8"))
-    assert doc["type"] == "FeatureCollection" and "crs" not in doc
-    layers = [f["properties"]["layer"] for f in doc["features"]]
-    assert layers.count("events") == 6 and layers.count("places") == 8 and layers.count("routes") == 3
-    kazan = next(f for f in doc["features"] if f["properties"].get("location") == "Kazan")
+    # -o kursk.geojson writes one file per layer beside it: one geometry type per file, for QGIS
+    assert not (outputs / "kursk.geojson").exists()
+    docs = {
+        layer: json.loads((outputs / f"kursk.{layer}.geojson").read_text(encoding="utf-8"))
+        for layer in ("events", "places", "routes")
+    }
+    for layer, doc in docs.items():
+        assert doc["type"] == "FeatureCollection" and "crs" not in doc
+        assert {f["properties"]["layer"] for f in doc["features"]} == {layer}
+    assert {layer: len(doc["features"]) for layer, doc in docs.items()} == {"events": 6, "places": 8, "routes": 3}
+    kazan = next(f for f in docs["events"]["features"] if f["properties"].get("location") == "Kazan")
     lon, lat = kazan["geometry"]["coordinates"]
     assert abs(lon - 49.12) < 0.2 and abs(lat - 55.79) < 0.2  # lon/lat order
     assert kazan["properties"]["event_date"] == "2024-10-24"
-    info = pyogrio.read_info(outputs / "kursk.geojson")
-    assert info["crs"] == "EPSG:4326"
+    for layer, gtype in (("events", "Point"), ("places", "Point"), ("routes", "MultiLineString")):
+        info = pyogrio.read_info(outputs / f"kursk.{layer}.geojson")
+        assert info["crs"] == "EPSG:4326" and info["geometry_type"] == gtype
 
 
 def test_geocode_prints_match_and_runners_up() -> None:

@@ -7,6 +7,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pandas as pd
 import pyogrio
 import pytest
 from shapely.geometry import LineString, MultiLineString
@@ -93,7 +94,7 @@ def _event_key(e: Event) -> tuple[object, ...]:
 def test_gpkg_layers_read_back_by_gdal(dataset: Dataset, tmp_path: Path) -> None:
     path = tmp_path / "out.gpkg"
     assert export(dataset, path) == [str(path)]
-    layers = {str(name): str(gtype) for name, gtype in pyogrio.list_layers(path)}
+    layers = {str(name): str(gtype) for name, gtype in pyogrio.list_layers(path) if name != "layer_styles"}
     assert layers == {"events": "Point", "places": "Point", "routes": "MultiLineString"}
     counts = {name: pyogrio.read_info(path, layer=name)["features"] for name in layers}
     assert counts == {"events": 3, "places": 5, "routes": 2}  # no unplaced event, no unresolved route
@@ -114,7 +115,7 @@ def test_gpkg_layers_read_back_by_gdal(dataset: Dataset, tmp_path: Path) -> None
 def test_gpkg_route_across_antimeridian_is_split(dataset: Dataset, tmp_path: Path) -> None:
     path = tmp_path / "out.gpkg"
     export(dataset, path, layers=("routes",))
-    assert [str(n) for n, _ in pyogrio.list_layers(path)] == ["routes"]
+    assert [str(n) for n, _ in pyogrio.list_layers(path)] == ["routes", "layer_styles"]
     routes = pyogrio.read_dataframe(path, layer="routes").set_index("id")
     pacific = routes.geometry["pacific"]
     assert isinstance(pacific, MultiLineString) and len(pacific.geoms) == 2
@@ -131,7 +132,7 @@ def test_gpkg_route_across_antimeridian_is_split(dataset: Dataset, tmp_path: Pat
 
 # GeoJSON ------------------------------------------------------------------------
 def test_geojson_is_one_rfc7946_feature_collection(dataset: Dataset, tmp_path: Path) -> None:
-    path = tmp_path / "all.geojson"
+    path = tmp_path / "all.json"  # .json: all layers in one FeatureCollection (.geojson: one file each)
     export(dataset, path)
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["type"] == "FeatureCollection" and "crs" not in doc
@@ -162,10 +163,22 @@ def test_geojson_layers_one_geometry_type_per_file(dataset: Dataset, tmp_path: P
     assert routes.loc["pacific", "event_date"].date() == dt.date(2024, 10, 30)
 
 
-def test_geojson_round_trip(dataset: Dataset, tmp_path: Path) -> None:
-    path = tmp_path / "all.geojson"
+def test_geojson_export_writes_one_file_per_layer(dataset: Dataset, tmp_path: Path) -> None:
+    written = export(dataset, tmp_path / "kursk.geojson")
+    assert [Path(p).name for p in written] == [
+        "kursk.events.geojson", "kursk.places.geojson", "kursk.routes.geojson"
+    ]  # fmt: skip
+    kinds = {Path(p).name: pyogrio.read_info(p)["geometry_type"] for p in written}
+    assert set(kinds.values()) == {"Point", "MultiLineString"} and kinds["kursk.routes.geojson"] == "MultiLineString"
+    assert [pyogrio.read_info(p)["features"] for p in written] == [3, 5, 2]
+    assert not (tmp_path / "kursk.geojson").exists()
+
+
+@pytest.mark.parametrize("name", ["all.geojson", "all.json"])
+def test_geojson_round_trip(dataset: Dataset, tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
     export(dataset, path)
-    back = read_events(path)
+    back = read_events(path)  # all.geojson: the per-layer files written for it, read together
     assert back.problems == []
     placed = [e for e in dataset.events if e.place is not None]
     assert [_event_key(e) for e in back.events] == [_event_key(e) for e in placed]
@@ -202,13 +215,12 @@ def test_gpkg_round_trip(dataset: Dataset, tmp_path: Path) -> None:
 
 
 def test_exports_are_deterministic(dataset: Dataset, tmp_path: Path) -> None:
-    for name in ("a.gpkg", "a.geojson", "a.csv"):
+    for name in ("a.gpkg", "a.geojson", "a.json", "a.csv", "a.kml"):
         first, second = tmp_path / "1" / name, tmp_path / "2" / name
         first.parent.mkdir(exist_ok=True)
         second.parent.mkdir(exist_ok=True)
-        export(dataset, first)
-        export(dataset, second)
-        assert first.read_bytes() == second.read_bytes(), name
+        for a, b in zip(export(dataset, first), export(dataset, second), strict=True):
+            assert Path(a).read_bytes() == Path(b).read_bytes(), a
 
 
 def test_yaml_file_exports_and_reads_back(tmp_path: Path) -> None:
@@ -220,8 +232,8 @@ def test_yaml_file_exports_and_reads_back(tmp_path: Path) -> None:
 
 
 def test_export_refuses_unknown_format_and_layer(dataset: Dataset, tmp_path: Path) -> None:
-    with pytest.raises(GeomapError, match=r"cannot export to '\.kml'"):
-        export(dataset, tmp_path / "x.kml")
+    with pytest.raises(GeomapError, match=r"cannot export to '\.shp'"):
+        export(dataset, tmp_path / "x.shp")
     with pytest.raises(GeomapError, match="unknown layer"):
         export(dataset, tmp_path / "x.gpkg", layers=("events", "heat"))
     with pytest.raises(GeomapError, match="does not exist"):
@@ -273,3 +285,114 @@ def test_places_and_routes_frames(dataset: Dataset) -> None:
     moved = frame_to_movements(routes_to_frame(dataset), places_to_frame(dataset))
     assert [m.legs for m in moved[:2]] == [m.legs for m in dataset.movements[:2]]
     assert moved[2].legs[0].origin_place is None and moved[2].legs[0].destination_place == KURSK
+
+
+# KML ----------------------------------------------------------------------------
+KML_NS = {"k": "http://www.opengis.net/kml/2.2"}
+
+
+def test_kml_has_time_stamps_spans_and_styles(dataset: Dataset, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from geomap.io.kml import kml_colour
+    from geomap.layers.events import KIND_STYLES
+
+    path = tmp_path / "kursk.kml"
+    assert export(dataset, path) == [str(path)]
+    root = ET.parse(path).getroot()
+    marks = {
+        m.findtext("k:ExtendedData/k:Data[@name='event_id_cnty']/k:value", namespaces=KML_NS): m
+        for m in root.iterfind(".//k:Folder[k:name='events']/k:Placemark", KML_NS)
+    }
+    assert sorted(marks) == ["kursk", "rutte", "vlad"]  # the unplaced event is left out
+    assert marks["rutte"].findtext("k:TimeStamp/k:when", namespaces=KML_NS) == "2024-10-28"
+    span = marks["kursk"].find("k:TimeSpan", KML_NS)  # a month: the whole month
+    assert span is not None and (span.findtext("k:begin", namespaces=KML_NS), span.findtext("k:end", namespaces=KML_NS)) == (
+        "2024-10-01", "2024-10-31"
+    )  # fmt: skip
+    assert marks["rutte"].findtext("k:styleUrl", namespaces=KML_NS) == "#event-statement"
+    quote = marks["rutte"].findtext("k:ExtendedData/k:Data[@name='quote']/k:value", namespaces=KML_NS)
+    assert quote == 'He said "<b>yes</b>" & left'  # escaped in the file, intact when read
+    styles = {s.get("id"): s for s in root.iterfind(".//k:Style", KML_NS)}
+    colour = styles["event-statement"].findtext("k:IconStyle/k:color", namespaces=KML_NS)
+    assert colour == kml_colour(KIND_STYLES[EventKind.STATEMENT][0])
+    assert kml_colour("#b8282e") == "ff2e28b8" and kml_colour("#000000", 0.5) == "80000000"
+    # GDAL (LIBKML) reads it back: the folders as layers, the times as DateTime fields
+    layers = [str(n) for n, _ in pyogrio.list_layers(path)]
+    assert layers == ["events", "places", "routes"]
+    counts = [pyogrio.read_info(path, layer=name)["features"] for name in layers]
+    assert counts == [3, 5, 2]
+    events = pyogrio.read_dataframe(path, layer="events")
+    assert sorted(str(t.date()) for t in events["timestamp"].dropna()) == ["2024-10-28"]
+    assert sorted((str(b.date()), str(e.date())) for b, e in zip(events["begin"].dropna(), events["end"].dropna(), strict=True)) == [
+        ("2024-10-01", "2024-10-31"), ("2024-10-21", "2024-10-27")
+    ]  # fmt: skip
+    routes = pyogrio.read_dataframe(path, layer="routes")
+    assert routes.geometry.iloc[0].geom_type == "MultiLineString"
+
+
+# users' layers in the GIS export ---------------------------------------------------
+def _zone_layer() -> object:
+    from geomap.layer import Layer
+
+    class Zone(Layer):
+        name = "Exclusion zone (test)"
+
+        def features(self, ctx: object) -> list[dict[str, object]]:
+            ring = [[35.0, 51.0], [36.0, 51.0], [36.0, 52.0], [35.0, 51.0]]
+            return [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Polygon", "coordinates": [ring]},
+                    "properties": {"name": "zone", "note": "<i>x</i>"},
+                    "style": {"color": "#ff0000", "fillColor": "#00ff00", "fillOpacity": 0.5, "weight": 2},
+                }
+            ]
+
+    return Zone()
+
+
+def test_users_layer_becomes_a_styled_gpkg_table_and_a_geojson_file(dataset: Dataset, tmp_path: Path) -> None:
+    zone = _zone_layer()
+    path = tmp_path / "out.gpkg"
+    export(dataset, path, extra_layers=[zone])  # type: ignore[list-item]
+    layers = {str(n): str(t) for n, t in pyogrio.list_layers(path)}
+    assert layers["exclusion_zone_test"] == "Polygon"
+    table = pyogrio.read_dataframe(path, layer="exclusion_zone_test")
+    assert list(table["note"]) == ["<i>x</i>"] and table.crs.to_epsg() == 4326
+    with sqlite3.connect(path) as con:
+        qml = con.execute("SELECT styleQML FROM layer_styles WHERE f_table_name = 'exclusion_zone_test'").fetchone()[0]
+    assert 'class="SimpleFill"' in qml and "0,255,0,128" in qml and "255,0,0,255" in qml
+    assert read_events(path).problems == []  # the extra table does not disturb reading the events back
+    written = export(dataset, tmp_path / "k.geojson", extra_layers=[zone])  # type: ignore[list-item]
+    assert Path(written[-1]).name == "k.exclusion_zone_test.geojson"
+    assert pyogrio.read_info(written[-1])["geometry_type"] == "Polygon"
+    with pytest.raises(GeomapError, match=r"x\.csv: your own layers can be exported to \.gpkg or \.geojson"):
+        export(dataset, tmp_path / "x.csv", extra_layers=[zone])  # type: ignore[list-item]
+
+
+def test_gpkg_edited_with_gdal_reads_back(dataset: Dataset, tmp_path: Path) -> None:
+    """As a GIS user edits it (here with GDAL; tests/test_qgis.py does it in QGIS): move one, add one."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    path = tmp_path / "edited.gpkg"
+    export(dataset, path)
+    events = pyogrio.read_dataframe(path, layer="events")
+    events.loc[events.event_id_cnty == "rutte", "geometry"] = Point(4.4, 50.9)  # moved; lat/lon columns stale
+    added = gpd.GeoDataFrame(
+        {"event_id_cnty": ["new"], "event_date": [dt.datetime(2024, 11, 2)], "location": ["Sudzha"], "kind": ["strike"]},
+        geometry=[Point(35.27, 51.19)],
+        crs=events.crs,
+    )
+    edited = gpd.GeoDataFrame(pd.concat([events, added], ignore_index=True), crs=events.crs)
+    pyogrio.write_dataframe(edited, path, layer="events", driver="GPKG", layer_options={"OVERWRITE": "YES"})
+    back = read_events(path)
+    assert back.problems == []
+    assert [e.id for e in back.events] == ["rutte", "kursk", "vlad", "new"]
+    rutte = back.events[0]
+    assert rutte.place is not None and (rutte.place.lon, rutte.place.lat) == (4.4, 50.9)
+    assert _event_key(back.events[1]) == _event_key(dataset.events[1])  # untouched rows: nothing lost
+    new = back.events[-1]
+    assert (new.date, new.location, str(new.kind)) == (dt.date(2024, 11, 2), "Sudzha", "strike")
+    assert [m.legs for m in back.movements] == [m.legs for m in dataset.movements[:2]]

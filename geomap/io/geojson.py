@@ -1,7 +1,10 @@
 """GeoJSON (RFC 7946) in and out: lon/lat order, WGS 84, no ``crs`` member, 6 decimals.
 
-Every feature we write carries ``properties.layer`` (events, places or routes), so one file can
-hold all three and still be read back. Routes are MultiLineStrings: one part, or one part per
+``-o kursk.geojson`` writes one file per layer beside the name given (``kursk.events.geojson``,
+``kursk.places.geojson``, ``kursk.routes.geojson``): one geometry type per file, since QGIS
+splits a mixed file into sublayers and asks the user which to load. ``read_geojson`` of the name
+given reads the three back together. Every feature we write carries ``properties.layer``
+(events, places or routes), so a combined file (``.json``) can hold all three and still be read back. Routes are MultiLineStrings: one part, or one part per
 side where a route crosses the antimeridian (cut at +-180 degrees). The text is written by hand,
 one feature per line in a fixed key order, so the same dataset always gives the same bytes.
 
@@ -29,6 +32,8 @@ __all__ = [
     "feature_collection_text",
     "write_geojson",
     "write_geojson_layers",
+    "write_geojson_split",
+    "split_paths",
     "read_geojson",
 ]
 
@@ -123,10 +128,40 @@ def write_geojson_layers(
     return written
 
 
+def split_paths(path: str | Path, layers: Sequence[str] = LAYERS) -> list[Path]:
+    """kursk.geojson -> [kursk.events.geojson, kursk.places.geojson, kursk.routes.geojson]."""
+    base = Path(path)
+    return [base.with_name(f"{base.stem}.{layer}{base.suffix}") for layer in layers]
+
+
+def write_geojson_split(dataset: Dataset, path: str | Path, layers: Sequence[str] = LAYERS) -> list[str]:
+    """One FeatureCollection per layer beside ``path`` (see :func:`split_paths`), one geometry type each."""
+    written = []
+    for layer, out in zip(layers, split_paths(path, layers), strict=True):
+        _write(out, feature_collection_text(layer_features(dataset, layer)))
+        written.append(str(out))
+    return written
+
+
 # reading ---------------------------------------------------------------------
 def read_geojson(path: str | Path, *, where: str | None = None) -> Dataset:
-    """Events (and our routes) of a GeoJSON file; file-level failures raise GeomapError."""
+    """Events (and our routes) of a GeoJSON file; file-level failures raise GeomapError.
+
+    If ``path`` does not exist but the per-layer files written for it do (``kursk.events.geojson``
+    ... for ``kursk.geojson``), they are read together, so what ``export`` wrote reads back.
+    """
     where = where if where is not None else str(path)
+    if not Path(path).exists():
+        parts = [p for p in split_paths(path) if p.is_file()]
+        if parts:
+            features: list[Any] = []
+            for part in parts:
+                features.extend(_features(part, str(part)))
+            return _Reader(where).run(features)
+    return _Reader(where).run(_features(path, where))
+
+
+def _features(path: str | Path, where: str) -> list[Any]:
     content = v.read_utf8(path, where)
     try:
         doc = json.loads(content)
@@ -142,7 +177,7 @@ def read_geojson(path: str | Path, *, where: str | None = None) -> Dataset:
     features = doc.get("features")
     if not isinstance(features, list):
         raise GeomapError(f"{where}: 'features' must be a list")
-    return _Reader(where).run(features)
+    return features
 
 
 class _Reader:

@@ -1,8 +1,9 @@
 """GeoPackage out (layers events, places, routes) and back in, through pyogrio's GDAL.
 
 Written as GeoPackage 1.2 (QGIS 3.22 warns about the 1.4 that GDAL writes by default), with
-date columns as real DATE fields (so QGIS's Temporal Controller can use them) and integer
-columns that keep their nulls. GDAL stamps each layer with the current time; that stamp is
+date columns as real DATE fields (so QGIS's Temporal Controller can use them), integer
+columns that keep their nulls, and each layer's style (QML and SLD, the HTML map's colours
+and the events' temporal settings) in the ``layer_styles`` table that QGIS applies on load. GDAL stamps each layer with the current time; that stamp is
 pinned (OGR_CURRENT_DATE) so the same dataset gives the same bytes. Routes are always
 MultiLineString in the file: one geometry type per layer, and antimeridian crossings stay split.
 """
@@ -37,9 +38,10 @@ from .frame import (
     route_parts,
     route_record,
 )
+from .styles import STYLE_TABLE, feature_layer_style, layer_style, write_layer_styles
 from .validate import Row, open_checked
 
-__all__ = ["write_gpkg", "read_gpkg", "FIXED_TIMESTAMP"]
+__all__ = ["write_gpkg", "write_feature_layer", "read_gpkg", "FIXED_TIMESTAMP"]
 
 FIXED_TIMESTAMP = "2000-01-01T00:00:00.000Z"
 LAYERS = ("events", "places", "routes")
@@ -142,7 +144,27 @@ def write_gpkg(dataset: Dataset, path: str | Path, layers: Sequence[str] = LAYER
                 raise GeomapError(
                     f"{out}: cannot write layer '{layer}': {' '.join(str(exc).split())}"
                 ) from None
+    write_layer_styles(out, [layer_style(layer, dataset) for layer, *_ in tables])
     return [str(out)]
+
+
+def write_feature_layer(path: str | Path, table: str, features: Sequence[dict[str, Any]], title: str = "") -> None:
+    """Add a user's layer (GeoJSON-like features, see :class:`geomap.layer.Layer`) as a styled table.
+
+    Properties become columns (GDAL picks the types); the style is the first feature's.
+    """
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame.from_features(
+        [{"type": "Feature", "geometry": f["geometry"], "properties": f.get("properties") or {}} for f in features],
+        crs=CRS,
+    )
+    with _pinned_clock():
+        try:
+            pyogrio.write_dataframe(frame, str(path), layer=table, driver="GPKG", append=False)
+        except (DataSourceError, DataLayerError, OSError, ValueError) as exc:
+            raise GeomapError(f"{path}: cannot write layer '{table}': {' '.join(str(exc).split())}") from None
+    write_layer_styles(path, [feature_layer_style(table, features, title)])
 
 
 def read_gpkg(path: str | Path, *, where: str | None = None) -> Dataset:
@@ -160,7 +182,7 @@ def read_gpkg(path: str | Path, *, where: str | None = None) -> Dataset:
         raise GeomapError(f"{where}: not a readable GeoPackage ({reason})") from None
     if not names:
         raise GeomapError(f"{where}: the GeoPackage has no layers")
-    others = [n for n in names if n not in ("places", "routes")]
+    others = [n for n in names if n not in ("places", "routes", STYLE_TABLE)]
     event_layer = "events" if "events" in names else (others[0] if others else None)
     try:
         ds = Dataset()
