@@ -4,7 +4,10 @@
 * :func:`resolve_dataset` fills the places of a Dataset's events and movements with any
   geopy-style geocoder and reports what it could not resolve;
 * :class:`NameIndex` and :func:`build_index` give the name index itself (also used by the
-  text extractor); ``python -m geomap.geocode.index`` prebuilds it.
+  text extractor); ``python -m geomap.geocode.index`` prebuilds it;
+* :func:`build_chain` chains it with online geopy services (cache, pacing, retries,
+  fallback), :func:`geocode_column` geocodes a DataFrame column, ``shapes`` has the
+  country outlines.
 
 Names are imported on first use, so ``python -m geomap.geocode.index`` and a fresh
 process that only needs one of them start fast. Name normalization is
@@ -27,6 +30,11 @@ __all__ = [
     "location_from_place",
     "place_from_location",
     "candidates_of",
+    "build_chain",
+    "GeocoderChain",
+    "GeocodeCache",
+    "make_backend",
+    "geocode_column",
 ]
 
 _WHERE = {
@@ -39,12 +47,21 @@ _WHERE = {
     "build_index": "index",
     "NameIndex": "index",
     "Entry": "index",
+    "build_chain": "chain",
+    "GeocoderChain": "chain",
+    "GeocodeCache": "cache",
+    "make_backend": "online",
+    "geocode_column": "batch",
 }
 
 if TYPE_CHECKING:
     from geomap.geocode.base import Geocoder, candidates_of, location_from_place, place_from_location
+    from geomap.geocode.batch import geocode_column
+    from geomap.geocode.cache import GeocodeCache
+    from geomap.geocode.chain import GeocoderChain, build_chain
     from geomap.geocode.gazetteer import OfflineGeocoder
     from geomap.geocode.index import Entry, NameIndex, build_index
+    from geomap.geocode.online import make_backend
     from geomap.geocode.resolve import resolve_dataset
 
 

@@ -59,11 +59,13 @@ class _Resolver:
         if found is None:
             suffix = f" (country hint {hint})" if hint else ""
             return _Outcome(None, error=f"unknown place '{query}'{suffix}")
-        try:
-            place = place_from_location(found, source=self.source)
+        raw = found.raw if isinstance(getattr(found, "raw", None), dict) else {}
+        try:  # a chain says which of its backends answered (raw['backend'])
+            place = place_from_location(found, source=raw.get("backend") or self.source)
         except (TypeError, ValueError, AttributeError) as exc:
             return _Outcome(None, error=f"geocoder gave no usable point for '{query}': {exc}")
-        return _Outcome(place, warning=_ambiguity(query, place, found))
+        flagged = raw.get("warning") if raw.get("outside_hint") else None  # answer outside the country hint
+        return _Outcome(place, warning=_ambiguity(query, place, found) or flagged)
 
 
 def _ambiguity(query: str, place: Place, location: Any) -> str | None:
