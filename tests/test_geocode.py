@@ -609,3 +609,12 @@ def test_admin_region_names_are_cleaned_and_generic_ones_dropped():
     assert build.clean_name("GH", "Central Region") is None
     # An everyday word goes by its 'X State' form.
     assert build.clean_name("NG", "Delta") == ("Delta State", [])
+
+
+def test_brackets_are_part_of_a_name_unless_they_wrap_it() -> None:
+    from geomap.geocode import OfflineGeocoder
+
+    geocoder = OfflineGeocoder()
+    assert geocoder.geocode("Frankfurt (Oder)").raw["name"] == "Frankfurt (Oder)"
+    assert geocoder.geocode("(Kursk)").raw["name"] == "Kursk"
+    assert geocoder.geocode("Kursk)").raw["name"] == "Kursk"

@@ -366,8 +366,15 @@ def _clean(query: Any) -> str | None:
         raise ValueError(f"a place name must be text, not {type(query).__name__}")
     if len(query) > MAX_QUERY_LENGTH or has_control_chars(query):
         return None
-    text = " ".join(query.split()).strip("\"'“”‘’«»()[]{}<>,;:").strip()
-    return text or None
+    text = " ".join(query.split()).strip("\"'“”‘’«»,;:").strip()
+    for opening, closing in ("()", "[]", "{}", "<>"):
+        if text[:1] == opening and text[-1:] == closing:
+            text = text[1:-1].strip()  # '(Kursk)'
+        if text.count(opening) < text.count(closing) and text.endswith(closing):
+            text = text[:-1].strip()  # 'Kursk)': a bracket left over from the text
+        if text.count(opening) > text.count(closing) and text.startswith(opening):
+            text = text[1:].strip()
+    return text or None  # 'Frankfurt (Oder)' keeps its brackets
 
 
 def _kind(kind: str | PlaceKind | None) -> str | None:
