@@ -12,6 +12,7 @@ folium object per marker, so a map of 10,000 events stays small and quick to bui
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -37,6 +38,8 @@ __all__ = [
     "point_feature",
     "line_feature",
     "legend_of",
+    "time_span",
+    "add_own_assets",
     "ACTOR_COLOURS",
 ]
 
@@ -55,6 +58,18 @@ ACTOR_COLOURS = (
     "#495057",
 )
 _DIGITS = 5  # ~1 m: enough for a map, and it keeps the HTML small and stable
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def time_span(period: tuple[dt.date, dt.date] | None) -> list[int] | None:
+    """A period as [first day, last day] counted from 1970-01-01: what the time slider reads.
+
+    Days, not milliseconds, keep the numbers short and free of time zones; a feature whose
+    ``draw`` dict holds ``{"time": time_span(...)}`` shows on the slider from its first day.
+    """
+    if period is None:
+        return None
+    return [(period[0] - _EPOCH).days, (period[1] - _EPOCH).days]
 
 
 @dataclass(frozen=True)
@@ -275,7 +290,9 @@ def draw_features(
     ``popup``/``tooltip`` return already-escaped HTML. A point whose style has a ``symbol``
     becomes an SVG marker (class ``class_name``, ``size`` in pixels from the style); other
     points become circle markers. A feature's optional ``draw`` dict (``offset``: [dx, dy]
-    pixels, ``rotate``: degrees clockwise) moves or turns its marker on screen only.
+    pixels, ``rotate``: degrees clockwise) moves or turns its marker on screen only; its
+    ``time`` (:func:`time_span`) puts the feature on the time slider, and a point's ``label``
+    (escaped HTML) draws it as a text label.
     """
     from geomap.layers.symbols import symbol_svg
 
@@ -349,10 +366,15 @@ class FeatureData(MacroElement):
         figure = self.get_root()
         if not isinstance(figure, Figure):
             raise TypeError("FeatureData must be added to a folium map (or a layer on one) before rendering")
-        css, js = _own_assets()
-        figure.header.add_child(RawHTML(f"<style>{css}</style>"), name="geomap_css")
-        figure.header.add_child(RawHTML(f"<script>{js}</script>"), name="geomap_js")
+        add_own_assets(figure)
         figure.script.add_child(RawHTML(self.script()), name=self.get_name())
+
+
+def add_own_assets(figure: Figure) -> None:
+    """Put geomap.css and geomap.js in the page's head (once, however many elements ask)."""
+    css, js = _own_assets()
+    figure.header.add_child(RawHTML(f"<style>{css}</style>"), name="geomap_css")
+    figure.header.add_child(RawHTML(f"<script>{js}</script>"), name="geomap_js")
 
 
 class RawHTML(Element):

@@ -4,13 +4,17 @@ folium writes ``<script src>``/``<link href>`` tags pointing at CDNs. After rend
 tags in ``<head>`` are rewritten from a fixed table: Leaflet and jQuery are inlined from
 ``geomap/assets`` (with Leaflet's images as data: URIs), Bootstrap, Font Awesome and
 awesome-markers are dropped (no geomap layer uses them), and any other http(s) asset is an
-error rather than a silent network request. Element ids, random in branca, come from a
-counter while a map is built and rendered, so the same input gives the same bytes.
+error rather than a silent network request (``cdn=True`` points the tags at the same files
+on jsDelivr, with integrity hashes, instead). Element ids, random in branca, come from a
+counter while a map is built and rendered, so the same input gives the same bytes. After
+the layers come the title, legend and sources panels and one time slider for every dated
+feature (geomap/assets/geomap.js).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import itertools
 import re
 import threading
@@ -28,13 +32,39 @@ from geomap.html import esc, link
 from geomap.layer import Layer, RawHTML, RenderContext, legend_of
 from geomap.model import Dataset, GeomapError
 
-__all__ = ["GeoMap", "build_map", "default_layers", "inline_assets", "CDN_ASSETS", "CDN_DROPPED"]
+__all__ = ["GeoMap", "build_map", "default_layers", "inline_assets", "CDN_ASSETS", "CDN_DROPPED", "CDN_URLS"]
 
 # CDN URL folium 0.20 writes -> file in geomap/assets inlined instead.
 CDN_ASSETS: dict[str, str] = {
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet/leaflet.js",
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": "leaflet/leaflet.css",
     "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/jquery.min.js",
+    # folium's MarkerCluster / FastMarkerCluster (1.1.0 on cdnjs) get the vendored 1.5.3
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js": (
+        "leaflet.markercluster/leaflet.markercluster.js"
+    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.css": (
+        "leaflet.markercluster/MarkerCluster.css"
+    ),
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css": (
+        "leaflet.markercluster/MarkerCluster.Default.css"
+    ),
+}
+# With ``cdn=True``: vendored file -> the same file of the same npm release on jsDelivr, loaded
+# with Subresource Integrity computed from our copy (so a changed CDN file is refused).
+CDN_URLS: dict[str, str] = {
+    "leaflet/leaflet.js": "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js",
+    "leaflet/leaflet.css": "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css",
+    "jquery/jquery.min.js": "https://cdn.jsdelivr.net/npm/jquery@3.7.1/dist/jquery.min.js",
+    "leaflet.markercluster/leaflet.markercluster.js": (
+        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.5.3/dist/leaflet.markercluster.js"
+    ),
+    "leaflet.markercluster/MarkerCluster.css": (
+        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.5.3/dist/MarkerCluster.css"
+    ),
+    "leaflet.markercluster/MarkerCluster.Default.css": (
+        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.5.3/dist/MarkerCluster.Default.css"
+    ),
 }
 # CDN assets folium adds to every map that geomap's layers never use: removed.
 CDN_DROPPED: frozenset[str] = frozenset(
@@ -67,9 +97,14 @@ def build_map(
     layers: Sequence[Layer] | None = None,
     title: str | None = None,
     subtitle: str | None = None,
+    cdn: bool = False,
 ) -> GeoMap:
-    """A map of a resolved dataset; ``layers`` default to :func:`default_layers`."""
-    return GeoMap(dataset, layers=layers, title=title, subtitle=subtitle)
+    """A map of a resolved dataset; ``layers`` default to :func:`default_layers`.
+
+    ``cdn=True`` loads Leaflet and the plugins from jsDelivr (pinned, with integrity hashes)
+    instead of inlining them: a smaller file that needs the network to open.
+    """
+    return GeoMap(dataset, layers=layers, title=title, subtitle=subtitle, cdn=cdn)
 
 
 class GeoMap:
@@ -87,8 +122,10 @@ class GeoMap:
         title: str | None = None,
         subtitle: str | None = None,
         step_km: float = 50.0,
+        cdn: bool = False,
     ) -> None:
         self.dataset = dataset
+        self.cdn = cdn
         self.layers: list[Layer] = list(default_layers() if layers is None else layers)
         self.title = title or dataset.title or "geomap"
         self.subtitle = subtitle
@@ -125,7 +162,7 @@ class GeoMap:
             with _counted_ids(self._ids):
                 self._finish(fmap, self._ctx)
                 html = fmap.get_root().render()
-            self._html = inline_assets(html)
+            self._html = inline_assets(html, cdn=self.cdn)
         return self._html
 
     def save(self, path: str | Path) -> Path:
@@ -179,6 +216,7 @@ class GeoMap:
             lons = [p[1] for p in points]
             bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
             _FitView([[round(v, 5) for v in corner] for corner in bounds]).add_to(fmap)
+        _TimeSlider().add_to(fmap)
         folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
 
     def _title_panel(self, ctx: RenderContext) -> str:
@@ -249,6 +287,22 @@ class _FitView(MacroElement):
         self.bounds = bounds
 
 
+class _TimeSlider(MacroElement):
+    """The one time slider for every layer with dated features (none if nothing is dated)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            if (typeof geomapFinish === "function") { geomapFinish({{ this._parent.get_name() }}); }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "TimeSlider"
+
+
 @contextmanager
 def _counted_ids(counter: Iterator[int]) -> Iterator[None]:
     """Give branca elements ids from ``counter`` instead of random ones (process-wide, so locked)."""
@@ -261,8 +315,11 @@ def _counted_ids(counter: Iterator[int]) -> Iterator[None]:
             Element._generate_id = original  # type: ignore[method-assign]
 
 
-def inline_assets(html: str) -> str:
-    """Replace the CDN tags in ``<head>`` with inlined vendored files; unknown http(s) assets fail."""
+def inline_assets(html: str, cdn: bool = False) -> str:
+    """Replace the CDN tags in ``<head>`` with inlined vendored files; unknown http(s) assets fail.
+
+    With ``cdn`` the tags point at :data:`CDN_URLS` instead (same files, integrity-checked).
+    """
     head_end = html.find("</head>")
     head, rest = (html[:head_end], html[head_end:]) if head_end >= 0 else (html, "")
     unknown: list[str] = []
@@ -270,7 +327,7 @@ def inline_assets(html: str) -> str:
     def replace(match: re.Match[str]) -> str:
         url = match.group("js") or match.group("css")
         if url in CDN_ASSETS:
-            return _inlined(CDN_ASSETS[url])
+            return _cdn_tag(CDN_ASSETS[url]) if cdn else _inlined(CDN_ASSETS[url])
         if url in CDN_DROPPED:
             return ""
         if url.startswith(("http:", "https:", "//")):
@@ -286,6 +343,17 @@ def inline_assets(html: str) -> str:
             "geomap.render.CDN_ASSETS"
         )
     return head + rest
+
+
+@cache
+def _cdn_tag(name: str) -> str:
+    """A ``<script src>``/``<link>`` of the CDN copy of a vendored file, with its SRI hash."""
+    data = (resources.files("geomap") / "assets" / name).read_bytes()
+    sri = "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+    url = CDN_URLS[name]
+    if name.endswith(".css"):
+        return f'<link rel="stylesheet" href="{url}" integrity="{sri}" crossorigin="anonymous"/>'
+    return f'<script src="{url}" integrity="{sri}" crossorigin="anonymous"></script>'
 
 
 @cache

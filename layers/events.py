@@ -8,9 +8,10 @@ from typing import Any
 import folium
 
 from geomap.html import esc
-from geomap.layer import Layer, LegendEntry, RenderContext, draw_features, point_feature
+from geomap.layer import Layer, LegendEntry, RenderContext, draw_features, point_feature, time_span
 from geomap.model import Event, EventKind
 
+from .cloud import CloudData, pack_cloud
 from .popups import date_html, date_label, popup_html, resolved_html
 from .symbols import symbol_svg
 
@@ -26,6 +27,7 @@ KIND_STYLES: dict[EventKind, tuple[str, str, str]] = {
     EventKind.OTHER: ("#6b6b6b", "circle", "Other"),
 }
 _SIZE = 22
+CLUSTER_ABOVE = 2000  # more placed events than this are drawn clustered on a canvas
 _SPREAD_PX = 17.0  # events at the same spot fan out on a spiral, this far apart
 
 
@@ -34,13 +36,30 @@ class EventsLayer(Layer):
 
     Events at the same spot are fanned out on screen (a sunflower spiral around the place, in
     input order) so none hides another; the places layer marks the exact spot.
+
+    With more than ``CLUSTER_ABOVE`` placed events (or ``cluster=True``) all events become one
+    clustered canvas layer instead (see :mod:`geomap.layers.cloud`): still one popup and
+    tooltip per event and still on the time slider, but no per-kind switches or symbols.
     """
 
     name = "Events"
 
-    def __init__(self, name: str | None = None, show: bool | None = None, spread: bool = True) -> None:
+    def __init__(
+        self,
+        name: str | None = None,
+        show: bool | None = None,
+        spread: bool = True,
+        cluster: bool | None = None,
+    ) -> None:
         super().__init__(name=name, show=show)
         self.spread = spread
+        self.cluster = cluster
+
+    def clustered(self, ctx: RenderContext) -> bool:
+        """Whether the events are drawn as one clustered canvas layer."""
+        if self.cluster is not None:
+            return self.cluster
+        return sum(1 for e in ctx.dataset.events if e.place is not None) > CLUSTER_ABOVE
 
     def features(self, ctx: RenderContext) -> list[dict[str, Any]]:
         return [feature for _, feature in self._placed(ctx)]
@@ -72,11 +91,16 @@ class EventsLayer(Layer):
         return out
 
     def add_to(self, fmap: folium.Map, ctx: RenderContext) -> None:
+        if self.clustered(ctx):
+            self._add_cloud(fmap, ctx)
+            return
         by_kind: dict[EventKind, list[dict[str, Any]]] = {}
         events: dict[int, Event] = {}
         for event, feature in self._placed(ctx):
             by_kind.setdefault(_kind(event), []).append(feature)
             events[id(feature)] = event
+            if (span := time_span(event.period)) is not None:
+                feature.setdefault("draw", {})["time"] = span
         for kind in KIND_STYLES:
             features = by_kind.get(kind)
             if not features:
@@ -92,12 +116,35 @@ class EventsLayer(Layer):
             )
             group.add_to(fmap)
 
+    def _add_cloud(self, fmap: folium.Map, ctx: RenderContext) -> None:
+        order = list(KIND_STYLES)
+        points = []
+        first = last = None
+        for event in ctx.dataset.events:
+            if event.place is None:
+                ctx.skip("events without a resolved place", event.id, key=id(event))
+                continue
+            span = time_span(event.period)
+            if span is not None:
+                first = span[0] if first is None else min(first, span[0])
+                last = span[1] if last is None else max(last, span[1])
+            kind = order.index(_kind(event))
+            points.append((event.place.lat, event.place.lon, span, kind, _popup(event), _tooltip_pieces(event)))
+        if not points:
+            return
+        kinds = [{"colour": colour, "label": label} for colour, _, label in KIND_STYLES.values()]
+        time = [first, last] if first is not None and last is not None else None
+        group = self.feature_group(name=f"{self.name} ({len(points):,}, clustered)")
+        group.add_child(CloudData(pack_cloud(points, kinds), time))
+        group.add_to(fmap)
+
     def legend(self, ctx: RenderContext | None = None) -> list[LegendEntry]:
         kinds = set(KIND_STYLES)
         if ctx is not None:
             kinds = {_kind(e) for e in ctx.placed_events}
+        clustered = ctx is not None and self.clustered(ctx)
         return [
-            LegendEntry(label, colour, symbol)
+            LegendEntry(label, colour, "circle" if clustered else symbol)
             for kind, (colour, symbol, label) in KIND_STYLES.items()
             if kind in kinds
         ]
@@ -159,7 +206,12 @@ def _popup(event: Event) -> str:
     )
 
 
-def _tooltip(event: Event) -> str:
+def _tooltip_pieces(event: Event) -> tuple[str, str, str]:
+    """The tooltip in three escaped pieces that join to :func:`_tooltip` (see layers.cloud)."""
     label = KIND_STYLES[_kind(event)][2]
     who = f" – {event.actor}" if event.actor else ""
-    return esc(f"{label}{who}: {event.location}, {date_label(event.date, event.date_precision)}")
+    return esc(f"{label}{who}: "), esc(event.location), esc(f", {date_label(event.date, event.date_precision)}")
+
+
+def _tooltip(event: Event) -> str:
+    return "".join(_tooltip_pieces(event))

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import folium
+
 from geomap.html import esc
 from geomap.layer import Layer, LegendEntry, RenderContext, point_feature
 from geomap.model import Place
 
+from .cloud import CloudData, pack_cloud
 from .popups import popup_html, resolved_html
 
 __all__ = ["PlacesLayer"]
@@ -24,11 +27,43 @@ class _PlaceUse:
     movements: set[int] = field(default_factory=set)
 
 
+CLUSTER_ABOVE = 2000  # more places than this are drawn clustered on a canvas, off at first
+
+
 class PlacesLayer(Layer):
-    """Places of events and of movement stops, each once, with how it was written and used."""
+    """Places of events and of movement stops, each once, with how it was written and used.
+
+    With more than ``CLUSTER_ABOVE`` places (or ``cluster=True``) they become one clustered
+    canvas layer (see :mod:`geomap.layers.cloud`), switched off until chosen: every event's
+    popup already says where it was placed.
+    """
 
     name = "Places"
     class_name = "geomap-place"
+
+    def __init__(self, name: str | None = None, show: bool | None = None, cluster: bool | None = None) -> None:
+        super().__init__(name=name, show=show)
+        self.cluster = cluster
+
+    def add_to(self, fmap: folium.Map, ctx: RenderContext) -> None:
+        features = self.features(ctx)
+        clustered = self.cluster if self.cluster is not None else len(features) > CLUSTER_ABOVE
+        if not clustered:
+            super().add_to(fmap, ctx)
+            return
+        points = []
+        for f in features:
+            lon, lat = f["geometry"]["coordinates"]
+            props = f["properties"]
+            tip = (esc(props["name"]), esc(f" ({props['events']} events)"))
+            points.append((lat, lon, None, 0, self.popup(f, ctx), tip))
+        if not points:
+            return
+        show = self.show if "show" in vars(self) else False
+        group = self.feature_group(name=f"{self.name} ({len(points):,}, clustered)", show=show)
+        kinds = [{"colour": "#222222", "label": "place"}]
+        group.add_child(CloudData(pack_cloud(points, kinds), None, {"colour": "#444444"}))
+        group.add_to(fmap)
 
     def _uses(self, ctx: RenderContext) -> list[_PlaceUse]:
         uses: dict[tuple[str, float, float], _PlaceUse] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import lru_cache
 
 from geomap.html import esc, link
 from geomap.model import DatePrecision, Place, Source
@@ -53,7 +54,13 @@ def source_html(source: Source | None) -> str:
     """The source's citation, linked when its URL is http(s)."""
     if source is None:
         return ""
-    return link(source.url, source.label())
+    return _linked(source.url, source.label())
+
+
+@lru_cache(maxsize=4096)
+def _linked(url: str | None, label: str) -> str:
+    """link(), remembered: a large map cites the same few sources thousands of times."""
+    return link(url, label)
 
 
 def popup_html(

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
 import folium
 
 from geomap.html import esc
-from geomap.layer import Layer, LegendEntry, RenderContext, draw_features, line_feature, point_feature
+from geomap.layer import (
+    Layer,
+    LegendEntry,
+    RenderContext,
+    draw_features,
+    line_feature,
+    point_feature,
+    time_span,
+)
 from geomap.model import Leg, Movement, Place, Status
 from geomap.routes import great_circle, split_antimeridian
 
@@ -32,13 +41,24 @@ class RoutesLayer(Layer):
 
     Arrowheads sit at the middle of each leg and at the destination, turned the way the line
     runs on screen (computed in Web Mercator, which keeps angles, so they hold at any zoom).
+    ``labels`` writes each movement's date and quantity by its line; ``animate`` makes the
+    dashes march from origin to destination (as Leaflet.AntPath does, in CSS only).
     """
 
     name = "Routes"
 
-    def __init__(self, name: str | None = None, show: bool | None = None, arrows: bool = True) -> None:
+    def __init__(
+        self,
+        name: str | None = None,
+        show: bool | None = None,
+        arrows: bool = True,
+        labels: bool = True,
+        animate: bool = False,
+    ) -> None:
         super().__init__(name=name, show=show)
         self.arrows = arrows
+        self.labels = labels
+        self.animate = animate
 
     def _drawable(self, ctx: RenderContext) -> list[tuple[Movement, list[tuple[float, float]]]]:
         out = []
@@ -71,13 +91,27 @@ class RoutesLayer(Layer):
         return out
 
     def add_to(self, fmap: folium.Map, ctx: RenderContext) -> None:
-        lines, arrows, movements = [], [], {}
+        lines, arrows, labels, movements = [], [], [], {}
         for movement, path in self._drawable(ctx):
-            line = line_feature([(lat, lon) for lon, lat in path], {}, _style(movement, ctx))
+            style = _style(movement, ctx)
+            if self.animate:
+                style = {**style, "dashArray": style.get("dashArray", "12 8"), "className": "geomap-route geomap-animated"}
+            line = line_feature([(lat, lon) for lon, lat in path], {}, style)
             movements[id(line)] = movement
+            heads = _arrows(movement, path, ctx) if self.arrows else []
+            text = _label(movement) if self.labels else ""
+            tags = []
+            if text:
+                lon, lat = path[len(path) // 2]
+                tags.append(point_feature(lat, lon, {}, {}))
+                tags[0]["draw"] = {"label": esc(text)}
+            span = time_span(_period(movement))
+            if span is not None:
+                for feature in (line, *heads, *tags):
+                    feature.setdefault("draw", {})["time"] = span
             lines.append(line)
-            if self.arrows:
-                arrows.extend(_arrows(movement, path, ctx))
+            arrows.extend(heads)
+            labels.extend(tags)
         group = self.feature_group()
         draw_features(
             group,
@@ -87,6 +121,7 @@ class RoutesLayer(Layer):
             class_name="geomap-route",
         )
         draw_features(group, arrows, class_name="geomap-arrow")
+        draw_features(group, labels, class_name="geomap-route-label")
         group.add_to(fmap)
 
     def legend(self, ctx: RenderContext | None = None) -> list[LegendEntry]:
@@ -204,6 +239,25 @@ def _properties(movement: Movement) -> dict[str, Any]:
         "source": source.label() if source else None,
         "source_url": source.url if source else None,
     }
+
+
+def _period(movement: Movement) -> tuple[dt.date, dt.date] | None:
+    """From the first day of the earliest dated leg to the last day of the latest one."""
+    periods = [leg.period for leg in movement.legs if leg.period]
+    if not periods:
+        return None
+    return min(p[0] for p in periods), max(p[1] for p in periods)
+
+
+def _label(movement: Movement) -> str:
+    """The short text by a route: its date (as precise as known) and quantity, e.g. '2024-10 · 12,000'."""
+    parts = []
+    last = next((leg for leg in reversed(movement.legs) if leg.date and leg.date == movement.date), None)
+    if last is not None:
+        parts.append(date_label(last.date, last.date_precision))
+    if movement.quantity is not None:
+        parts.append(f"{movement.quantity:,}")
+    return " · ".join(parts)
 
 
 def _leg_html(leg: Leg) -> str:

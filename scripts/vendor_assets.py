@@ -1,6 +1,7 @@
 """Vendor the JavaScript/CSS that geomap inlines into its HTML maps, from the npm registry.
 
-The maps must open with no network, so Leaflet and jQuery (folium's popups need it) are
+The maps must open with no network, so Leaflet, jQuery (folium's popups need it) and
+Leaflet.markercluster (for folium's cluster plugins) are
 copied into ``geomap/assets/`` at pinned versions and inlined at render time. This script
 redoes that copy: ``npm pack`` each package in a temporary directory, check the tarball
 against the registry's integrity hash, extract only the files listed in PACKAGES (minified
@@ -47,6 +48,17 @@ PACKAGES: dict[str, tuple[str, dict[str, str]]] = {
         {
             "package/dist/jquery.min.js": "jquery/jquery.min.js",
             "package/LICENSE.txt": "jquery/LICENSE.txt",
+        },
+    ),
+    # Not used by geomap's own layers (they cluster in geomap.js); vendored so that folium's
+    # MarkerCluster/FastMarkerCluster added to a geomap map (and the scale benchmark) stay offline.
+    "leaflet.markercluster": (
+        "1.5.3",
+        {
+            "package/dist/leaflet.markercluster.js": "leaflet.markercluster/leaflet.markercluster.js",
+            "package/dist/MarkerCluster.css": "leaflet.markercluster/MarkerCluster.css",
+            "package/dist/MarkerCluster.Default.css": "leaflet.markercluster/MarkerCluster.Default.css",
+            "package/MIT-LICENCE.txt": "leaflet.markercluster/MIT-LICENCE.txt",
         },
     ),
 }

@@ -30,7 +30,7 @@ from geomap.model import (
     Source,
     Status,
 )
-from geomap.render import GeoMap, build_map
+from geomap.render import CDN_URLS, GeoMap, build_map
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -357,6 +357,19 @@ def test_add_layer_after_rendering_rebuilds_the_same_way() -> None:
 
 
 def test_unvendored_plugin_asset_is_an_error_not_a_request() -> None:
+    class Ants(Layer):
+        name = "Ants"
+
+        def add_to(self, fmap: folium.Map, ctx: RenderContext) -> None:
+            from folium.plugins import AntPath
+
+            AntPath([[50, 30], [51, 31]]).add_to(fmap)
+
+    with pytest.raises(GeomapError, match=r"leaflet-ant-path.*vendor_assets"):
+        build_map(kursk_dataset(), layers=[Ants()]).to_html()
+
+
+def test_folium_marker_cluster_is_inlined_from_the_vendored_copy() -> None:
     class Clustered(Layer):
         name = "Clustered"
 
@@ -365,8 +378,21 @@ def test_unvendored_plugin_asset_is_an_error_not_a_request() -> None:
 
             MarkerCluster().add_to(fmap)
 
-    with pytest.raises(GeomapError, match=r"leaflet\.markercluster.*vendor_assets"):
-        build_map(kursk_dataset(), layers=[Clustered()]).to_html()
+    page = build_map(kursk_dataset(), layers=[Clustered()]).to_html()
+    assert "cdnjs.cloudflare.com" not in page
+    assert "MarkerClusterGroup=" in page and ".marker-cluster-small" in page  # script and CSS inline
+
+
+def test_cdn_switch_loads_pinned_files_with_integrity() -> None:
+    page = build_map(kursk_dataset(), cdn=True).to_html()
+    offline = build_map(kursk_dataset()).to_html()
+    assert len(page) < len(offline) - 150_000  # Leaflet and jQuery are no longer inlined
+    for url in (CDN_URLS["leaflet/leaflet.js"], CDN_URLS["leaflet/leaflet.css"], CDN_URLS["jquery/jquery.min.js"]):
+        tag = re.search(rf'<[^>]*"{re.escape(url)}"[^>]*>', page)
+        assert tag is not None, url
+        assert re.search(r'integrity="sha384-[A-Za-z0-9+/]{64}"', tag.group(0)), tag.group(0)
+    assert "@1.9.4/" in CDN_URLS["leaflet/leaflet.js"]
+    assert "geomapFeatures(" in page  # geomap's own script stays inline
 
 
 def test_gis_features_keep_raw_text_and_split_at_the_antimeridian() -> None:
