@@ -303,15 +303,22 @@ def _roles(text: str, floor: int, places: Sequence[_Found], cues: _Cues) -> dict
     """The role of each place of a sentence; a role word governs only the first place after it
     ('ke Rusia, dan unit militer Korea Utara': Korea Utara is not a destination)."""
     out: dict[int, frozenset[str]] = {}
+    if not places:
+        return out
+    end_of_sentence = places[-1].mention.start
+    sentence = text[floor:end_of_sentence]
+    hits = sorted(
+        (floor + m.end(), floor + m.start(), role) for role, pattern in cues.roles for m in pattern.finditer(sentence)
+    )  # every role word of the sentence, found once
     previous_end = floor
     for f in places:
-        roles, word_end = _role_before(text, f.mention.start, floor, cues)
+        roles, word_end = _role_before(text, f.mention.start, floor, hits)
         out[f.mention.start] = roles if word_end >= previous_end else _NO_ROLE
         previous_end = f.mention.end
     return out
 
 
-def _role_before(text: str, pos: int, floor: int, cues: _Cues) -> tuple[frozenset[str], int]:
+def _role_before(text: str, pos: int, floor: int, sentence_hits: Sequence[tuple[int, int, str]]) -> tuple[frozenset[str], int]:
     """What the words before a place make of it: some of 'to', 'from', 'via', 'at' (or none).
 
     'ke markas besar UNIFIL di Naqoura' and 'from Hunter Army Airfield in Savannah': the
@@ -320,10 +327,7 @@ def _role_before(text: str, pos: int, floor: int, cues: _Cues) -> tuple[frozense
     """
     base = max(floor, pos - 60)
     window = text[base:pos]
-    hits: list[tuple[int, int, str]] = []
-    for role, pattern in cues.roles:
-        for m in pattern.finditer(window):
-            hits.append((m.end(), m.start(), role))
+    hits = [(e - base, st - base, r) for e, st, r in sentence_hits if st >= base and e <= pos]
     if not hits:
         return _NO_ROLE, -1
     end = max(h[0] for h in hits)

@@ -67,7 +67,7 @@ class LanguageChoice:
     warning: str | None = None
 
 
-SAMPLE_CHARS = 2500  # the first 2.5 kB tell the language as well as the whole article, faster
+SAMPLE_CHARS = 800  # the first 800 characters tell the language of a news article as well as the whole of it
 
 
 def detect_language(text: str) -> tuple[str, float]:

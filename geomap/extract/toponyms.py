@@ -18,6 +18,7 @@ gazetteer then only resolves what the model found.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -209,7 +210,8 @@ class ToponymRecognizer:
         else:
             raw = list(self._gazetteer_matches(tmap, res))
         raw.extend(self._demonym_matches(text, res))
-        kept = [m for m in (self._judge(m, text, res) for m in raw) if m is not None]
+        spots = [m.start() for m in _region_words(res).finditer(text.casefold())] if len(text.casefold()) == len(text) else None
+        kept = [m for m in (self._judge(m, text, res, spots) for m in raw) if m is not None]
         return _longest_first(kept)
 
     def _gazetteer_matches(self, tmap: TextMap, res: LangResources | None = None) -> Iterable[Mention]:
@@ -219,18 +221,23 @@ class ToponymRecognizer:
         pyahocorasick automaton of all 900,000 keys (155 MB pickled, 2.5 s to load per
         process), this needs no memory beyond the SQLite index and starts at once.
         """
-        norm, text = tmap.norm, tmap.source
+        norm, text, origin = tmap.norm, tmap.source, tmap.origin
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(norm)]
+        capital = [_starts_name(text[origin[s]]) for s, _ in tokens]
         candidates: dict[str, list[tuple[int, int]]] = {}
         for i, (ns, _) in enumerate(tokens):
-            if not _starts_name(text[tmap.origin[ns]]):
+            if not capital[i]:
                 continue
             lettered = False
+            lower_run = 0
             for j in range(i, min(i + MAX_NAME_TOKENS, len(tokens))):
                 ne = tokens[j][1]
                 if j > i:
                     gap = norm[tokens[j - 1][1] : tokens[j][0]]
-                    if len(gap) > 3 or _BAD_GAP.search(gap) or ("(" in gap and gap.strip() != "("):
+                    if gap != " " and (len(gap) > 3 or _BAD_GAP.search(gap) or ("(" in gap and gap.strip() != "(")):
+                        break
+                    lower_run = 0 if capital[j] else lower_run + 1
+                    if lower_run > 2:  # 'Saint Vincent and the Grenadines' has two in a row; no name has three
                         break
                 lettered = lettered or not norm[tokens[j][0] : ne].isdigit()
                 key = " ".join(norm[ns:ne].split())
@@ -295,7 +302,7 @@ class ToponymRecognizer:
                     break
             i += 1
 
-    def _judge(self, m: Mention, text: str, res: LangResources) -> Mention | None:
+    def _judge(self, m: Mention, text: str, res: LangResources, region_spots: list[int] | None = None) -> Mention | None:
         """Keep a raw match only if a reader would take it for a place; may widen it to a region phrase."""
         span = m.text
         if m.kind_hint == "demonym":
@@ -326,7 +333,8 @@ class ToponymRecognizer:
             return None
         if not (is_big or from_alias) and max_pop < 1_000:
             return None
-        region = _region_phrase(text, m.start, m.end, res)
+        near_region_word = region_spots is None or _any_between(region_spots, m.start - 40, m.end + 40)
+        region = _region_phrase(text, m.start, m.end, res) if near_region_word else None
         if region is not None:
             start, end = region
             return Mention(text[start:end], start, end, m.key, m.candidates, "region", prep, m.base)
@@ -449,6 +457,11 @@ def _inside_name(text: str, start: int, end: int, res: LangResources) -> bool:
     return False
 
 
+def _any_between(sorted_positions: list[int], lo: int, hi: int) -> bool:
+    i = bisect.bisect_left(sorted_positions, lo)
+    return i < len(sorted_positions) and sorted_positions[i] < hi
+
+
 def _region_phrase(text: str, start: int, end: int, res: LangResources) -> tuple[int, int] | None:
     """The span of a region phrase around the name ('wilayah Kursk', 'Kursk region'), if there is one."""
     lo, hi = max(0, start - 40), min(len(text), end + 40)
@@ -487,6 +500,7 @@ def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 COUNTRY_CONTEXT_BONUS = 1.5  # a candidate in a country the document names, at most
 NEARBY_BONUS = 1.0  # a town within NEARBY_KM of another place the document names
 NEARBY_KM = 300.0
+MAX_NEARBY_CANDIDATES = 12  # nearness is weighed for the best-ranked candidates only; the rest never win
 
 
 def resolve_mentions(mentions: Sequence[Mention]) -> list[Toponym]:
@@ -515,9 +529,9 @@ def resolve_mentions(mentions: Sequence[Mention]) -> list[Toponym]:
         cands = ms[0].candidates
         base = ms[0].base or (0.0,) * len(cands)
         scored = []
-        for e, s in zip(cands, base, strict=False):
+        for rank, (e, s) in enumerate(zip(cands, base, strict=False)):
             s += COUNTRY_CONTEXT_BONUS * min(context_countries.get(e.country_code or "", 0), 3) / 3
-            if e.kind in ("city", "other"):
+            if e.kind in ("city", "other") and rank < MAX_NEARBY_CANDIDATES:
                 near = min(
                     (_haversine_km(e.lat, e.lon, a.lat, a.lon) for k, a in anchors if k != key),
                     default=None,
