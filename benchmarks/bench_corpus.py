@@ -28,7 +28,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--batch-size", type=int, default=100)
+    ap.add_argument("--batch-size", type=int, default=250)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="geomap-corpus-"))
     corpus = tmp / "corpus.jsonl"

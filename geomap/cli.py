@@ -113,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
             corpus = p.add_argument_group("corpus (ARTICLE is a folder of .txt/.html files or a .jsonl file; -o x.parquet)")
             corpus.add_argument("--workers", type=int, default=0, help="run on a local Dask cluster of N worker processes")
             corpus.add_argument("--scheduler", help="run on an existing Dask cluster, e.g. tcp://host:8786")
-            corpus.add_argument("--batch-size", type=int, default=50, help="articles per task (default 50)")
+            corpus.add_argument("--batch-size", type=int, default=250, help="articles per task (default 250)")
             corpus.add_argument("--no-merge", action="store_true", help="keep every report of the same event apart")
         _common_input(p)
         p.set_defaults(func=cmd_extract if name == "extract" else cmd_map)

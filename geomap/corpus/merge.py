@@ -70,47 +70,62 @@ def merge_rows(table: pd.DataFrame, days: int = MERGE_DAYS) -> tuple[pd.DataFram
         for idx in members:
             cluster_of[idx] = n
 
-    keep: list[Any] = []
-    merged_into: dict[Any, dict[str, Any]] = {}
+    # Column values as plain lists: row-wise access to Arrow-backed columns is slow.
+    pos = {idx: n for n, idx in enumerate(table.index)}
+    col = {c: (table[c].tolist() if c in table.columns else [None] * len(table))
+           for c in ("article_id", "item", "article_seq", "status", "date_precision", "source", "url", "quote",
+                     "record", "actor1", "place_name", "event_date")}  # fmt: skip
+
+    def text(c: str, i: int) -> str | None:
+        v = col[c][i]
+        return None if v is None or (isinstance(v, float) and v != v) else str(v)
+
+    keep: list[int] = []
+    extra: dict[int, dict[str, Any]] = {}
     report: list[dict[str, Any]] = []
-    precision = table["date_precision"].astype(str).map(lambda p: _PRECISION_RANK.get(p, 4))
-    status = table["status"].astype(str)
-    for members in clusters:
+    for members_idx in clusters:
+        members = [pos[i] for i in members_idx]
         if len(members) == 1:
             keep.append(members[0])
             continue
-        best = min(members, key=lambda i: (precision[i], _STATUS_RANK.get(status[i], 1), table.at[i, "article_seq"], i))
+        best = min(
+            members,
+            key=lambda i: (
+                _PRECISION_RANK.get(text("date_precision", i) or "", 4),
+                _STATUS_RANK.get(text("status", i) or "", 1),
+                col["article_seq"][i],
+                i,
+            ),
+        )
         keep.append(best)
-        rows = table.loc[members]
-        articles = list(dict.fromkeys(str(x) for x in rows["article_id"]))
-        sources = sorted({str(x) for x in rows["source"].dropna()}) if "source" in rows else []
-        urls = sorted({str(x) for x in rows["url"].dropna()}) if "url" in rows else []
-        merged_into[best] = {
-            "status": min((str(s) for s in rows["status"]), key=lambda s: _STATUS_RANK.get(s, 1)),
+        articles = list(dict.fromkeys(text("article_id", i) for i in members))
+        sources = sorted({t for i in members if (t := text("source", i))})
+        urls = sorted({t for i in members if (t := text("url", i))})
+        extra[best] = {
+            "status": min((text("status", i) or "reported" for i in members), key=lambda st: _STATUS_RANK.get(st, 1)),
             "source_count": len(articles),
             "sources": json.dumps(sources, ensure_ascii=False) if sources else None,
             "source_urls": json.dumps(urls, ensure_ascii=False) if urls else None,
             "article_ids": json.dumps(articles, ensure_ascii=False),
-            "quotes": json.dumps([q for q in rows["quote"].dropna().astype(str)], ensure_ascii=False),
+            "quotes": json.dumps([t for i in members if (t := text("quote", i))], ensure_ascii=False),
         }
         report.append(
             {
-                "kept": f"{table.at[best, 'article_id']}#{table.at[best, 'item']}",
-                "merged": [f"{table.at[i, 'article_id']}#{table.at[i, 'item']}" for i in members if i != best],
-                "record": table.at[best, "record"],
-                "actor1": table.at[best, "actor1"],
-                "place": table.at[best, "place_name"],
-                "event_date": table.at[best, "event_date"],
+                "kept": f"{text('article_id', best)}#{col['item'][best]}",
+                "merged": [f"{text('article_id', i)}#{col['item'][i]}" for i in members if i != best],
+                "record": text("record", best),
+                "actor1": text("actor1", best),
+                "place": text("place_name", best),
+                "event_date": text("event_date", best),
                 "articles": len(articles),
             }
         )
-    out = table.loc[sorted(keep)].copy()
-    out["source_count"] = pd.array([1] * len(out), dtype="Int64")
-    out["article_ids"] = [json.dumps([str(a)]) for a in out["article_id"]]
-    for col in ("sources", "source_urls", "quotes"):
-        out[col] = pd.Series([None] * len(out), index=out.index, dtype=object)
-    for i, values in merged_into.items():
-        for col, value in values.items():
-            out.at[i, col] = value
+    keep.sort()
+    out = table.iloc[keep].copy()
+    out["status"] = [extra[i]["status"] if i in extra else col["status"][i] for i in keep]
+    out["source_count"] = pd.array([extra[i]["source_count"] if i in extra else 1 for i in keep], dtype="Int64")
+    out["article_ids"] = [extra[i]["article_ids"] if i in extra else json.dumps([text("article_id", i)]) for i in keep]
+    for c in ("sources", "source_urls", "quotes"):
+        out[c] = pd.Series([extra[i][c] if i in extra else None for i in keep], index=out.index, dtype=object)
     report.sort(key=lambda r: r["kept"])
     return out.reset_index(drop=True), report

@@ -16,6 +16,7 @@ singleton, never pickled). The result is the same as the serial run's.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -36,10 +37,11 @@ __all__ = ["CorpusSummary", "extract_corpus", "process_batch", "BatchResult"]
 
 @dataclass
 class BatchResult:
-    """What one batch gave: table rows, and per article its status."""
+    """What one batch gave: its table part, already encoded as GeoParquet by the worker (so the
+    process that collects results only writes bytes), and per article its status."""
 
     first_seq: int
-    rows: list[dict[str, Any]]
+    parquet: bytes | None
     done: list[dict[str, Any]]  # {id, status: ok|failed, reason, events, movements, unresolved}
 
 
@@ -102,7 +104,12 @@ def process_batch(articles: list[Article]) -> BatchResult:
         except Exception as exc:  # record and go on: one bad article never loses the batch
             reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, GeomapError) else str(exc)
             done.append({"id": a.id, "status": "failed", "reason": reason[:500]})
-    return BatchResult(articles[0].seq if articles else 0, rows, done)
+    payload = None
+    if rows:
+        buffer = io.BytesIO()
+        records_to_frame(rows).to_parquet(buffer, index=False)
+        payload = buffer.getvalue()
+    return BatchResult(articles[0].seq if articles else 0, payload, done)
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -163,8 +170,11 @@ class _Parts:
         return ids
 
     def write(self, result: BatchResult) -> None:
-        if result.rows:
-            write_parquet(records_to_frame(result.rows), self.dir / f"part-{result.first_seq:012d}.parquet")
+        if result.parquet:
+            path = self.dir / f"part-{result.first_seq:012d}.parquet"
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_bytes(result.parquet)
+            tmp.replace(path)
         with self.log.open("a", encoding="utf-8") as fh:
             for d in result.done:
                 fh.write(json.dumps(d, ensure_ascii=False) + "\n")
@@ -202,7 +212,7 @@ def extract_corpus(
     *,
     workers: int = 0,
     scheduler: str | None = None,
-    batch_size: int = 50,
+    batch_size: int = 250,
     merge: bool = True,
     progress: bool | None = None,
     on_batch: Callable[[BatchResult], None] | None = None,
