@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="map title (default: the file's title)")
     p.add_argument("--subtitle", help="line under the title")
     p.add_argument("--cdn", action="store_true", help="load Leaflet from a CDN: smaller file, needs the network")
+    _route_options(p)
     _common_input(p)
     _geocoder_options(p)
     _layer_options(p)
@@ -109,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--url", help="source URL")
         if name == "map":
             p.add_argument("--cdn", action="store_true", help="load Leaflet from a CDN: smaller file, needs the network")
+            _route_options(p)
         if name == "extract":
             corpus = p.add_argument_group("corpus (ARTICLE is a folder of .txt/.html files or a .jsonl file; -o x.parquet)")
             corpus.add_argument("--workers", type=int, default=0, help="run on a local Dask cluster of N worker processes")
@@ -139,6 +141,17 @@ def _iso_date(value: str) -> Any:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
+
+
+def _route_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--animate-routes", action="store_true", help="animate the direction of travel along routes")
+    p.add_argument("--no-route-labels", action="store_true", help="leave out the date and quantity labels of routes")
+
+
+def _map_layers(args: argparse.Namespace) -> list[Any]:
+    from geomap.render import default_layers
+
+    return default_layers(animate_routes=args.animate_routes, route_labels=not args.no_route_labels)
 
 
 def _common_input(p: argparse.ArgumentParser) -> None:
@@ -237,11 +250,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         _report(dataset, args)
         print(f"geomap: error: {args.events}: nothing to draw (no valid events or movements)", file=sys.stderr)
         return EXIT_FAILED
-    layers = None
-    if args.layer:
-        from geomap.render import default_layers
-
-        layers = [*default_layers(), *_user_layers(args, dataset)]
+    layers = [*_map_layers(args), *(_user_layers(args, dataset) if args.layer else [])]
     gmap = build_map(dataset, layers=layers, title=args.title, subtitle=args.subtitle, cdn=args.cdn)
     _mkdir_for(args.output)
     gmap.save(args.output)
@@ -411,7 +420,9 @@ def cmd_map(args: argparse.Namespace) -> int:
         print(f"geomap: error: {args.article}: no events or movements found to draw", file=sys.stderr)
         return EXIT_FAILED
     headline = ex.dataset.sources[0].title if ex.dataset.sources else None
-    gmap = build_map(ex.dataset, title=args.title or headline or f"Events in {args.article.name}", cdn=args.cdn)
+    gmap = build_map(
+        ex.dataset, layers=_map_layers(args), title=args.title or headline or f"Events in {args.article.name}", cdn=args.cdn
+    )
     _mkdir_for(args.output)
     gmap.save(args.output)
     if not args.quiet:

@@ -85,11 +85,11 @@ _TAG = re.compile(
 _ID_LOCK = threading.RLock()
 
 
-def default_layers() -> list[Layer]:
+def default_layers(animate_routes: bool = False, route_labels: bool = True) -> list[Layer]:
     """The layers of a map when none are given: basemap, places, routes, events (bottom to top)."""
     from geomap.layers import EventsLayer, OfflineBasemap, PlacesLayer, RoutesLayer
 
-    return [OfflineBasemap(), PlacesLayer(), RoutesLayer(), EventsLayer()]
+    return [OfflineBasemap(), PlacesLayer(), RoutesLayer(labels=route_labels, animate=animate_routes), EventsLayer()]
 
 
 def build_map(

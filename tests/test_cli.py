@@ -140,3 +140,13 @@ def test_missing_file_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     r = run("render", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "m.html"))
     assert r.returncode == 2
     assert "Traceback" not in r.stderr and "nope.yaml" in r.stderr
+
+
+def test_route_options_change_the_map(tmp_path: Path) -> None:
+    plain, animated, unlabelled = (tmp_path / n for n in ("plain.html", "animated.html", "unlabelled.html"))
+    assert run("render", str(EXAMPLE), "-o", str(plain), "-q").returncode == 0
+    assert run("render", str(EXAMPLE), "-o", str(animated), "-q", "--animate-routes").returncode == 0
+    assert run("render", str(EXAMPLE), "-o", str(unlabelled), "-q", "--no-route-labels").returncode == 0
+    html = plain.read_text(encoding="utf-8")
+    assert animated.read_text(encoding="utf-8") != html
+    assert "2024-10 · 1,500" in html and "2024-10 · 1,500" not in unlabelled.read_text(encoding="utf-8")
