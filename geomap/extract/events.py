@@ -29,7 +29,7 @@ from typing import Any
 from geomap.extract.dates import DateMention
 from geomap.extract.resources import LangResources, PhraseSet, load_resources, phrase_set
 from geomap.extract.sentences import Span, sentences
-from geomap.extract.toponyms import Mention, Toponym
+from geomap.extract.toponyms import Mention, Toponym, calendar_words
 from geomap.model import (
     Dataset,
     DatePrecision,
@@ -215,7 +215,7 @@ def build_events(
     for sent in sentences(text):
         places = [f for f in found if sent.start <= f.mention.start and f.mention.end <= sent.end]
         s_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end]
-        unresolved.extend(_unresolved_in(text, sent, places, cues))
+        unresolved.extend(_unresolved_in(text, sent, places, cues, s_dates))
         if not places:
             continue
         roles = _roles(text, sent.start, places, cues)
@@ -576,7 +576,13 @@ def _speaker(
     return best[1] if best else None
 
 
-def _unresolved_in(text: str, sent: Span, places: Sequence[_Found], cues: _Cues) -> list[dict[str, Any]]:
+def _is_date_at(dates: Sequence[DateMention], pos: int) -> bool:
+    return any(d.start <= pos < d.end for d in dates)
+
+
+def _unresolved_in(
+    text: str, sent: Span, places: Sequence[_Found], cues: _Cues, dates: Sequence[DateMention] = ()
+) -> list[dict[str, Any]]:
     """Capitalised words after a location word that the gazetteer did not know ('di Sudzha')."""
     out = []
     spans = [(f.mention.start, f.mention.end) for f in places]
@@ -587,6 +593,9 @@ def _unresolved_in(text: str, sent: Span, places: Sequence[_Found], cues: _Cues)
         end = sent.start + m.end(2)
         if any(s < end and start < e for s, e in spans):
             continue
+        first = m.group(2).split()[0]
+        if first.casefold() in calendar_words(cues.res) or cues.res.is_stop_place(first) or _is_date_at(dates, start):
+            continue  # 'in October', 'on Monday', 'in The ...': not a place name at all
         out.append(
             {
                 "mention": text[start:end],

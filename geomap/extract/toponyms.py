@@ -354,12 +354,12 @@ _MODEL_NUMBER = re.compile(r"(?:[ \u00a0]+(?:[IVX]{1,4}|\d{1,3})\b|-\d)")
 
 
 @lru_cache(maxsize=16)
-def _calendar_words(res: LangResources) -> frozenset[str]:
+def calendar_words(res: LangResources) -> frozenset[str]:
     return frozenset(w.casefold() for w in (*res.dates.months, *res.dates.weekdays))
 
 
 def _is_month_or_weekday(span: str, res: LangResources) -> bool:
-    return span.casefold() in _calendar_words(res)
+    return span.casefold() in calendar_words(res)
 
 
 @lru_cache(maxsize=16)
