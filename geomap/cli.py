@@ -368,7 +368,8 @@ def _extract(args: argparse.Namespace) -> Any:
             print(f"{args.article}: note: {note}", file=sys.stderr)
         for u in ex.unresolved:
             where = f"{args.article}:{text.count(chr(10), 0, u['start']) + 1}" if u.get("start") is not None else str(args.article)
-            print(f"{where}: warning: unresolved {u.get('mention')!r}: {u.get('reason')}", file=sys.stderr)
+            what = f"unresolved {u['mention']!r}: " if u.get("mention") else ""
+            print(f"{where}: warning: {what}{u.get('reason')}", file=sys.stderr)
     return ex
 
 

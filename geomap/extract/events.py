@@ -245,6 +245,7 @@ class _State:
 
     last_actor: Place | None = None
     last_dest: dict[str, Place] = field(default_factory=dict)
+    last_origin: dict[str, Place] = field(default_factory=dict)  # of the journey to last_dest
     n: int = 0
 
 
@@ -401,7 +402,8 @@ def _movement(
     actor_name = _actor_name(actor)
     origin: _Found | Place | None = origin_found
     if origin is None:
-        origin = _assumed_origin(actor, dest, state.last_dest.get(actor_name or ""))
+        key = actor_name or ""
+        origin = _assumed_origin(actor, dest, state.last_dest.get(key), state.last_origin.get(key))
     if origin is None:
         return None
     dated = [d for d in s_dates if not _after_since(text, d.start, sent.start, cues)]
@@ -441,7 +443,8 @@ def _movement(
     state.n += 1
     if actor is not None:
         state.last_actor = actor
-        state.last_dest[actor_name or ""] = dest.place
+    state.last_dest[actor_name or ""] = dest.place
+    state.last_origin[actor_name or ""] = legs[0].origin_place  # type: ignore[assignment]
     return Movement(
         id=f"m{state.n}",
         actor=actor_name,
@@ -456,12 +459,18 @@ def _movement(
     )
 
 
-def _assumed_origin(actor: Place | None, dest: _Found, previous: Place | None) -> Place | None:
-    """No 'from' in the text: the actor's own country when the destination is abroad, else its last stop."""
+def _assumed_origin(
+    actor: Place | None, dest: _Found, previous: Place | None, previous_origin: Place | None
+) -> Place | None:
+    """No 'from' in the text: the actor's own country when the destination is abroad, else its
+    last stop; a second report of the same arrival ('the units arrived in Grodno') continues the
+    journey already told (from Baranovichi)."""
     if actor is not None and actor.country_code and actor.country_code != dest.place.country_code:
         return actor
     if previous is not None and previous != dest.place:
         return previous
+    if previous is not None and previous == dest.place and previous_origin is not None:
+        return previous_origin
     return actor if actor is not None and actor != dest.place else None
 
 

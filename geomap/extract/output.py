@@ -249,6 +249,9 @@ def extraction_yaml(ex: Extraction) -> str:
         f"# language: {ex.language}; published: {_iso(ex.published)}{' (assumed)' if ex.published_assumed else ''}",
     ]
     header += [f"# note: {n}" for n in ex.notes]
-    header += [f"# unresolved: {u.get('mention')!r}: {u.get('reason')}" for u in ex.unresolved]
+    header += [
+        f"# unresolved: {u['mention']!r}: {u.get('reason')}" if u.get("mention") else f"# not mapped: {u.get('reason')}"
+        for u in ex.unresolved
+    ]
     body = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
     return "\n".join(header) + "\n" + body
