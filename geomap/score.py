@@ -23,7 +23,6 @@ import argparse
 import calendar
 import datetime as dt
 import json
-import math
 import re
 import sys
 from collections.abc import Iterable, Sequence
@@ -31,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geomap.geocode.base import distance_km
 from geomap.model import GeomapError, Problem
 
 __all__ = [
@@ -58,10 +58,7 @@ _WORD = re.compile(r"\w+")
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance on a sphere: plenty for a 161 km threshold."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    return distance_km(lat1, lon1, lat2, lon2)
 
 
 @dataclass

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 from geomap.extract.resources import LangResources, load_resources, phrase_alternation
 from geomap.extract.textmap import TextMap
+from geomap.geocode.base import distance_km
 from geomap.geocode.gazetteer import score_match
 from geomap.geocode.index import Entry, NameIndex
 from geomap.geocode.normalize import normalize
@@ -490,13 +491,6 @@ def _longest_first(mentions: Sequence[Mention]) -> list[Mention]:
 # --- resolution -------------------------------------------------------------------------------
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
-
-
 COUNTRY_CONTEXT_BONUS = 1.5  # a candidate in a country the document names, at most
 NEARBY_BONUS = 1.0  # a town within NEARBY_KM of another place the document names
 NEARBY_KM = 300.0
@@ -533,7 +527,7 @@ def resolve_mentions(mentions: Sequence[Mention]) -> list[Toponym]:
             s += COUNTRY_CONTEXT_BONUS * min(context_countries.get(e.country_code or "", 0), 3) / 3
             if e.kind in ("city", "other") and rank < MAX_NEARBY_CANDIDATES:
                 near = min(
-                    (_haversine_km(e.lat, e.lon, a.lat, a.lon) for k, a in anchors if k != key),
+                    (distance_km(e.lat, e.lon, a.lat, a.lon) for k, a in anchors if k != key),
                     default=None,
                 )
                 if near is not None and near < NEARBY_KM:
