@@ -15,6 +15,7 @@ import argparse
 import dataclasses
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,10 +33,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_FAILED
-    from geomap.model import GeomapError
+    from geomap.model import ArgumentError, GeomapError
 
+    warnings.showwarning = _show_warning
     try:
         return int(args.func(args))
+    except ArgumentError as exc:
+        print(f"geomap: error: {_OPTION_OF.get(exc.argument, exc.argument)}: {exc.detail}", file=sys.stderr)
+        return EXIT_FAILED
     except GeomapError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -44,6 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _show_warning(message: Any, category: Any, *_: Any, **__: Any) -> None:
+    """Library warnings (a corrupt cache moved aside, ...) as one line, not Python's two."""
+    print(f"geomap: warning: {message}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -87,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--country", help="ISO alpha-2 country hint, e.g. RU")
     p.add_argument("--candidates", type=int, default=5, help="runner-up candidates to show (default 5)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
-    _geocoder_options(p, full=True)
+    _geocoder_options(p)
     p.set_defaults(func=cmd_geocode)
 
     for name, helptext in (
@@ -191,18 +201,59 @@ def _user_layers(args: argparse.Namespace, dataset: Dataset | None = None) -> li
     return out
 
 
-def _geocoder_options(p: argparse.ArgumentParser, full: bool = False) -> None:
+def _seconds(text: str) -> float:
+    """argparse type: a finite number of seconds above 0."""
+    from geomap.geocode.online import positive_seconds
+    from geomap.model import GeomapError
+
+    try:
+        return positive_seconds(text, "value")
+    except GeomapError as exc:
+        raise argparse.ArgumentTypeError(getattr(exc, "detail", str(exc))) from None
+
+
+def _count(text: str) -> int:
+    """argparse type: a whole number, 0 or more."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number is needed, not {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"0 or more is needed, not {n}")
+    return n
+
+
+def _geocoder_options(p: argparse.ArgumentParser) -> None:
     """--geocoder and its settings: offline by default; online services only when named."""
+    from geomap.geocode.chain import BATCH_TIMEOUT, MAX_WAIT, RETRIES
+    from geomap.geocode.online import DEFAULT_TIMEOUT
+
     p.add_argument("--geocoder", default="offline", metavar="NAME[,NAME...]",
                    help="geocoders asked in order, each for what the ones before left unresolved: offline "
                    "(default), nominatim, photon or any geopy service, e.g. offline,nominatim")
     p.add_argument("--geocoder-url", metavar="URL", help="server of the online geocoder, e.g. http://127.0.0.1:8080")
     p.add_argument("--user-agent", metavar="UA", help="who you are, for the online service (Nominatim requires it; "
                    "default $GEOMAP_USER_AGENT)")
-    if full:
-        p.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for the online service (default 10)")
-        p.add_argument("--api-key", metavar="K", help="API key of the online service, for those that need one")
+    p.add_argument("--api-key", metavar="K", help="API key of the online service, for those that need one")
+    p.add_argument("--timeout", type=_seconds, metavar="S",
+                   help=f"seconds to wait for each read from the online service (default {DEFAULT_TIMEOUT:g}); "
+                   "a whole request gets at most twice that")
+    p.add_argument("--retries", type=_count, default=RETRIES, metavar="N",
+                   help=f"tries after a timeout, 5xx or 429 (default {RETRIES})")
+    p.add_argument("--max-wait", type=_seconds, default=MAX_WAIT, metavar="S",
+                   help=f"most seconds one name may cost at one service, retries and waits included "
+                   f"(default {MAX_WAIT:g})")
+    p.add_argument("--batch-timeout", type=_seconds, default=BATCH_TIMEOUT, metavar="S",
+                   help=f"most seconds for all online requests of the run; after it only the offline "
+                   f"gazetteer answers (default {BATCH_TIMEOUT:g})")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of online answers")
+
+
+# The CLI's option for each library argument, so that errors name what the user typed.
+_OPTION_OF = {
+    "geocoder": "--geocoder", "url": "--geocoder-url", "user_agent": "--user-agent", "api_key": "--api-key",
+    "timeout": "--timeout", "retries": "--retries", "max_wait": "--max-wait", "batch_timeout": "--batch-timeout",
+}  # fmt: skip
 
 
 def _geocoder(args: argparse.Namespace) -> Any:
@@ -215,8 +266,11 @@ def _geocoder(args: argparse.Namespace) -> Any:
         args.geocoder,
         user_agent=args.user_agent,
         url=args.geocoder_url,
-        api_key=getattr(args, "api_key", None),
-        timeout=getattr(args, "timeout", None),
+        api_key=args.api_key,
+        timeout=args.timeout,
+        retries=args.retries,
+        max_wait=args.max_wait,
+        batch_timeout=args.batch_timeout,
         cache=not args.no_cache,
     )
 
@@ -296,6 +350,7 @@ def cmd_layers(args: argparse.Namespace) -> int:
 
 def cmd_geocode(args: argparse.Namespace) -> int:
     from geomap.geocode import OfflineGeocoder
+    from geomap.geocode.base import failure_of
     from geomap.geocode.chain import query_problem
 
     query = " ".join(args.query)
@@ -310,7 +365,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"query": query[:300], "match": None, "problem": query_problem(query)}))
         else:
-            problem = query_problem(query)
+            problem = query_problem(query) or failure_of(geocoder)
             shown = query if len(query) <= 60 else query[:60] + "..."
             print(f"no match for {shown!r}" + (f": {problem}" if problem else ""), file=sys.stderr)
         return EXIT_PROBLEMS
