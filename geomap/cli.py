@@ -68,10 +68,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="draw an events file as one offline HTML map")
     p.add_argument("events", type=Path, help="events file (.yaml, .csv with ACLED columns, .geojson)")
-    p.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
+    p.add_argument("-o", "--output", type=Path, required=True,
+                   help="map to write: .html (interactive, offline), or .png / .pdf (a picture for publication, "
+                   "drawn by headless Chromium)")
     p.add_argument("--title", help="map title (default: the file's title)")
     p.add_argument("--subtitle", help="line under the title")
     p.add_argument("--cdn", action="store_true", help="load Leaflet from a CDN: smaller file, needs the network")
+    _picture_options(p)
     _route_options(p)
     _common_input(p)
     _geocoder_options(p)
@@ -111,7 +114,8 @@ def _parser() -> argparse.ArgumentParser:
             "--output",
             type=Path,
             required=True,
-            help="events file to write: .yaml (to review and render) or .geojson" if name == "extract" else "HTML file",
+            help="events file to write: .yaml (to review and render) or .geojson" if name == "extract"
+            else "map to write: .html, or .png / .pdf (a picture, drawn by headless Chromium)",
         )
         p.add_argument("--published", type=_iso_date, help="publication date YYYY-MM-DD: anchors relative dates")
         p.add_argument("--lang", help="language code (en, id, ru, uk, de, fr); detected when omitted")
@@ -120,6 +124,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--url", help="source URL")
         if name == "map":
             p.add_argument("--cdn", action="store_true", help="load Leaflet from a CDN: smaller file, needs the network")
+            _picture_options(p)
             _route_options(p)
         if name == "extract":
             corpus = p.add_argument_group("corpus (ARTICLE is a folder of .txt/.html files or a .jsonl file; -o x.parquet)")
@@ -151,6 +156,24 @@ def _iso_date(value: str) -> Any:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
+
+
+def _picture_size(text: str) -> tuple[int, int]:
+    """argparse type: WIDTHxHEIGHT in pixels."""
+    from geomap.model import GeomapError
+    from geomap.snapshot import parse_size
+
+    try:
+        return parse_size(text)
+    except GeomapError as exc:
+        raise argparse.ArgumentTypeError(getattr(exc, "detail", str(exc))) from None
+
+
+def _picture_options(p: argparse.ArgumentParser) -> None:
+    from geomap.snapshot import DEFAULT_SIZE
+
+    p.add_argument("--size", type=_picture_size, default=DEFAULT_SIZE, metavar="WxH",
+                   help="picture size in pixels for .png/.pdf output (default {}x{})".format(*DEFAULT_SIZE))
 
 
 def _route_options(p: argparse.ArgumentParser) -> None:
@@ -253,6 +276,7 @@ def _geocoder_options(p: argparse.ArgumentParser) -> None:
 _OPTION_OF = {
     "geocoder": "--geocoder", "url": "--geocoder-url", "user_agent": "--user-agent", "api_key": "--api-key",
     "timeout": "--timeout", "retries": "--retries", "max_wait": "--max-wait", "batch_timeout": "--batch-timeout",
+    "size": "--size", "path": "-o/--output",
 }  # fmt: skip
 
 
@@ -307,7 +331,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     layers = [*_map_layers(args), *(_user_layers(args, dataset) if args.layer else [])]
     gmap = build_map(dataset, layers=layers, title=args.title, subtitle=args.subtitle, cdn=args.cdn)
     _mkdir_for(args.output)
-    gmap.save(args.output)
+    _save_map(gmap, args)
     rc = _report(dataset, args)
     if not args.quiet:
         print(
@@ -315,6 +339,16 @@ def cmd_render(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return rc
+
+
+def _save_map(gmap: Any, args: argparse.Namespace) -> None:
+    """The map as HTML, or as a picture when the output's suffix asks for one."""
+    from geomap.snapshot import IMAGE_SUFFIXES, save_image
+
+    if args.output.suffix.lower() in IMAGE_SUFFIXES:
+        save_image(gmap.to_html(), args.output, size=args.size)
+    else:
+        gmap.save(args.output)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -480,7 +514,7 @@ def cmd_map(args: argparse.Namespace) -> int:
         ex.dataset, layers=_map_layers(args), title=args.title or headline or f"Events in {args.article.name}", cdn=args.cdn
     )
     _mkdir_for(args.output)
-    gmap.save(args.output)
+    _save_map(gmap, args)
     if not args.quiet:
         print(f"wrote {args.output}: {len(ex.dataset.events)} events, {len(ex.dataset.movements)} movements", file=sys.stderr)
     return EXIT_PROBLEMS if (args.strict and ex.unresolved) else EXIT_OK
