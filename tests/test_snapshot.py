@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from test_browser import browser  # noqa: F401 - a fixture
+from test_browser import browser  # noqa: F401, F811 - a fixture
 
 from geomap.snapshot import _printable
 
@@ -57,7 +57,7 @@ def test_render_pdf_and_custom_size(chromium: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
-def test_the_picture_keeps_title_legend_and_sources_and_drops_the_controls(browser: object, tmp_path: Path) -> None:
+def test_the_picture_keeps_title_legend_and_sources_and_drops_the_controls(browser: object, tmp_path: Path) -> None:  # noqa: F811
     from geomap.io import read_events
     from geomap.render import build_map
 
