@@ -15,6 +15,7 @@ import argparse
 import dataclasses
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,10 +33,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_FAILED
-    from geomap.model import GeomapError
+    from geomap.model import ArgumentError, GeomapError
 
+    warnings.showwarning = _show_warning
     try:
         return int(args.func(args))
+    except ArgumentError as exc:
+        print(f"geomap: error: {_OPTION_OF.get(exc.argument, exc.argument)}: {exc.detail}", file=sys.stderr)
+        return EXIT_FAILED
     except GeomapError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -44,6 +49,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _show_warning(message: Any, category: Any, *_: Any, **__: Any) -> None:
+    """Library warnings (a corrupt cache moved aside, ...) as one line, not Python's two."""
+    print(f"geomap: warning: {message}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,10 +68,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="draw an events file as one offline HTML map")
     p.add_argument("events", type=Path, help="events file (.yaml, .csv with ACLED columns, .geojson)")
-    p.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
+    p.add_argument("-o", "--output", type=Path, required=True,
+                   help="map to write: .html (interactive, offline), or .png / .pdf (a picture for publication, "
+                   "drawn by headless Chromium)")
     p.add_argument("--title", help="map title (default: the file's title)")
     p.add_argument("--subtitle", help="line under the title")
     p.add_argument("--cdn", action="store_true", help="load Leaflet from a CDN: smaller file, needs the network")
+    _picture_options(p)
     _route_options(p)
     _common_input(p)
     _geocoder_options(p)
@@ -87,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--country", help="ISO alpha-2 country hint, e.g. RU")
     p.add_argument("--candidates", type=int, default=5, help="runner-up candidates to show (default 5)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
-    _geocoder_options(p, full=True)
+    _geocoder_options(p)
     p.set_defaults(func=cmd_geocode)
 
     for name, helptext in (
@@ -101,7 +114,8 @@ def _parser() -> argparse.ArgumentParser:
             "--output",
             type=Path,
             required=True,
-            help="events file to write: .yaml (to review and render) or .geojson" if name == "extract" else "HTML file",
+            help="events file to write: .yaml (to review and render) or .geojson" if name == "extract"
+            else "map to write: .html, or .png / .pdf (a picture, drawn by headless Chromium)",
         )
         p.add_argument("--published", type=_iso_date, help="publication date YYYY-MM-DD: anchors relative dates")
         p.add_argument("--lang", help="language code (en, id, ru, uk, de, fr); detected when omitted")
@@ -110,6 +124,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--url", help="source URL")
         if name == "map":
             p.add_argument("--cdn", action="store_true", help="load Leaflet from a CDN: smaller file, needs the network")
+            _picture_options(p)
             _route_options(p)
         if name == "extract":
             corpus = p.add_argument_group("corpus (ARTICLE is a folder of .txt/.html files or a .jsonl file; -o x.parquet)")
@@ -141,6 +156,24 @@ def _iso_date(value: str) -> Any:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
+
+
+def _picture_size(text: str) -> tuple[int, int]:
+    """argparse type: WIDTHxHEIGHT in pixels."""
+    from geomap.model import GeomapError
+    from geomap.snapshot import parse_size
+
+    try:
+        return parse_size(text)
+    except GeomapError as exc:
+        raise argparse.ArgumentTypeError(getattr(exc, "detail", str(exc))) from None
+
+
+def _picture_options(p: argparse.ArgumentParser) -> None:
+    from geomap.snapshot import DEFAULT_SIZE
+
+    p.add_argument("--size", type=_picture_size, default=DEFAULT_SIZE, metavar="WxH",
+                   help="picture size in pixels for .png/.pdf output (default {}x{})".format(*DEFAULT_SIZE))
 
 
 def _route_options(p: argparse.ArgumentParser) -> None:
@@ -191,18 +224,60 @@ def _user_layers(args: argparse.Namespace, dataset: Dataset | None = None) -> li
     return out
 
 
-def _geocoder_options(p: argparse.ArgumentParser, full: bool = False) -> None:
+def _seconds(text: str) -> float:
+    """argparse type: a finite number of seconds above 0."""
+    from geomap.geocode.online import positive_seconds
+    from geomap.model import GeomapError
+
+    try:
+        return positive_seconds(text, "value")
+    except GeomapError as exc:
+        raise argparse.ArgumentTypeError(getattr(exc, "detail", str(exc))) from None
+
+
+def _count(text: str) -> int:
+    """argparse type: a whole number, 0 or more."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a whole number is needed, not {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"0 or more is needed, not {n}")
+    return n
+
+
+def _geocoder_options(p: argparse.ArgumentParser) -> None:
     """--geocoder and its settings: offline by default; online services only when named."""
+    from geomap.geocode.chain import BATCH_TIMEOUT, MAX_WAIT, RETRIES
+    from geomap.geocode.online import DEFAULT_TIMEOUT
+
     p.add_argument("--geocoder", default="offline", metavar="NAME[,NAME...]",
                    help="geocoders asked in order, each for what the ones before left unresolved: offline "
                    "(default), nominatim, photon or any geopy service, e.g. offline,nominatim")
     p.add_argument("--geocoder-url", metavar="URL", help="server of the online geocoder, e.g. http://127.0.0.1:8080")
     p.add_argument("--user-agent", metavar="UA", help="who you are, for the online service (Nominatim requires it; "
                    "default $GEOMAP_USER_AGENT)")
-    if full:
-        p.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for the online service (default 10)")
-        p.add_argument("--api-key", metavar="K", help="API key of the online service, for those that need one")
+    p.add_argument("--api-key", metavar="K", help="API key of the online service, for those that need one")
+    p.add_argument("--timeout", type=_seconds, metavar="S",
+                   help=f"seconds to wait for each read from the online service (default {DEFAULT_TIMEOUT:g}); "
+                   "a whole request gets at most twice that")
+    p.add_argument("--retries", type=_count, default=RETRIES, metavar="N",
+                   help=f"tries after a timeout, 5xx or 429 (default {RETRIES})")
+    p.add_argument("--max-wait", type=_seconds, default=MAX_WAIT, metavar="S",
+                   help=f"most seconds one name may cost at one service, retries and waits included "
+                   f"(default {MAX_WAIT:g})")
+    p.add_argument("--batch-timeout", type=_seconds, default=BATCH_TIMEOUT, metavar="S",
+                   help=f"most seconds for all online requests of the run; after it only the offline "
+                   f"gazetteer answers (default {BATCH_TIMEOUT:g})")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of online answers")
+
+
+# The CLI's option for each library argument, so that errors name what the user typed.
+_OPTION_OF = {
+    "geocoder": "--geocoder", "url": "--geocoder-url", "user_agent": "--user-agent", "api_key": "--api-key",
+    "timeout": "--timeout", "retries": "--retries", "max_wait": "--max-wait", "batch_timeout": "--batch-timeout",
+    "size": "--size", "path": "-o/--output",
+}  # fmt: skip
 
 
 def _geocoder(args: argparse.Namespace) -> Any:
@@ -215,8 +290,11 @@ def _geocoder(args: argparse.Namespace) -> Any:
         args.geocoder,
         user_agent=args.user_agent,
         url=args.geocoder_url,
-        api_key=getattr(args, "api_key", None),
-        timeout=getattr(args, "timeout", None),
+        api_key=args.api_key,
+        timeout=args.timeout,
+        retries=args.retries,
+        max_wait=args.max_wait,
+        batch_timeout=args.batch_timeout,
         cache=not args.no_cache,
     )
 
@@ -253,7 +331,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     layers = [*_map_layers(args), *(_user_layers(args, dataset) if args.layer else [])]
     gmap = build_map(dataset, layers=layers, title=args.title, subtitle=args.subtitle, cdn=args.cdn)
     _mkdir_for(args.output)
-    gmap.save(args.output)
+    _save_map(gmap, args)
     rc = _report(dataset, args)
     if not args.quiet:
         print(
@@ -261,6 +339,16 @@ def cmd_render(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return rc
+
+
+def _save_map(gmap: Any, args: argparse.Namespace) -> None:
+    """The map as HTML, or as a picture when the output's suffix asks for one."""
+    from geomap.snapshot import IMAGE_SUFFIXES, save_image
+
+    if args.output.suffix.lower() in IMAGE_SUFFIXES:
+        save_image(gmap.to_html(), args.output, size=args.size)
+    else:
+        gmap.save(args.output)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -296,6 +384,7 @@ def cmd_layers(args: argparse.Namespace) -> int:
 
 def cmd_geocode(args: argparse.Namespace) -> int:
     from geomap.geocode import OfflineGeocoder
+    from geomap.geocode.base import failure_of
     from geomap.geocode.chain import query_problem
 
     query = " ".join(args.query)
@@ -310,7 +399,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps({"query": query[:300], "match": None, "problem": query_problem(query)}))
         else:
-            problem = query_problem(query)
+            problem = query_problem(query) or failure_of(geocoder)
             shown = query if len(query) <= 60 else query[:60] + "..."
             print(f"no match for {shown!r}" + (f": {problem}" if problem else ""), file=sys.stderr)
         return EXIT_PROBLEMS
@@ -425,7 +514,7 @@ def cmd_map(args: argparse.Namespace) -> int:
         ex.dataset, layers=_map_layers(args), title=args.title or headline or f"Events in {args.article.name}", cdn=args.cdn
     )
     _mkdir_for(args.output)
-    gmap.save(args.output)
+    _save_map(gmap, args)
     if not args.quiet:
         print(f"wrote {args.output}: {len(ex.dataset.events)} events, {len(ex.dataset.movements)} movements", file=sys.stderr)
     return EXIT_PROBLEMS if (args.strict and ex.unresolved) else EXIT_OK

@@ -35,6 +35,16 @@ class GeomapError(Exception):
     """An error meant for the user: its message names the file, row and field."""
 
 
+class ArgumentError(GeomapError, ValueError):
+    """A function argument with a bad value; ``argument`` is its name, so a caller (the CLI)
+    can name its own option for it. The message speaks of the value, not of any flag."""
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(f"{argument}: {message}")
+        self.argument = argument
+        self.detail = message
+
+
 class DatePrecision(StrEnum):
     """How precisely an event's date is known."""
 

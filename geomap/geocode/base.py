@@ -17,7 +17,14 @@ from geopy.point import Point
 
 from geomap.model import Place, PlaceKind
 
-__all__ = ["Geocoder", "location_from_place", "place_from_location", "candidates_of", "distance_km"]
+__all__ = [
+    "Geocoder",
+    "location_from_place",
+    "place_from_location",
+    "candidates_of",
+    "distance_km",
+    "failure_of",
+]
 
 
 @runtime_checkable
@@ -65,6 +72,12 @@ def candidates_of(location: Location) -> list[dict[str, Any]]:
     """The runner-up candidates our geocoders keep in ``raw['candidates']`` (empty otherwise)."""
     raw = location.raw if isinstance(location.raw, dict) else {}
     return list(raw.get("candidates") or [])
+
+
+def failure_of(geocoder: Any) -> str | None:
+    """Why a geocoder's last "nothing found" may be wrong: the services of a chain that failed."""
+    note = getattr(geocoder, "failure_note", None)
+    return note() if callable(note) else None
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

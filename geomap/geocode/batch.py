@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from geomap.geocode.base import Geocoder, candidates_of, place_from_location
+from geomap.geocode.base import Geocoder, candidates_of, failure_of, place_from_location
 
 __all__ = ["geocode_column", "BatchResult", "Unresolved", "Progress"]
 
@@ -163,6 +163,9 @@ def _geocode(geocoder: Geocoder, query: str, hint: str | None) -> tuple[dict[str
     if isinstance(location, list):
         location = location[0] if location else None
     if location is None:
+        failed = failure_of(geocoder)
+        if failed:
+            return None, f"not found, and not every geocoder could be asked: {failed}"
         return None, problem or (f"not found (country hint {hint})" if hint else "not found")
     raw = location.raw if isinstance(location.raw, dict) else {}
     try:

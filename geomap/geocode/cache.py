@@ -16,6 +16,7 @@ import json
 import os
 import sqlite3
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from geopy.point import Point
 
 from geomap.geocode.normalize import normalize
 
-__all__ = ["GeocodeCache", "CacheStats", "cache_path", "POSITIVE_TTL", "NEGATIVE_TTL"]
+__all__ = ["GeocodeCache", "CacheStats", "CacheWarning", "cache_path", "POSITIVE_TTL", "NEGATIVE_TTL"]
 
 POSITIVE_TTL = 90 * 86400.0  # places rarely move
 NEGATIVE_TTL = 86400.0  # a service may add the village tomorrow
@@ -42,6 +43,10 @@ CREATE TABLE IF NOT EXISTS answers (
     created REAL NOT NULL
 )
 """
+
+
+class CacheWarning(UserWarning):
+    """The cache could not be used as it was (corrupt, locked, unwritable): said, then bypassed."""
 
 
 def cache_path() -> Path:
@@ -88,18 +93,55 @@ class GeocodeCache:
         self.positive_ttl = positive_ttl
         self.negative_ttl = negative_ttl
         self._db: sqlite3.Connection | None = None
+        self.bypassed: str | None = None  # why the cache is not used in this run, once it failed
 
     @property
     def db(self) -> sqlite3.Connection:
-        """The connection, opened on first use (autocommit: every put is durable at once)."""
+        """The connection, opened on first use (autocommit: every put is durable at once).
+
+        A file that is not an SQLite database (or a damaged one) is moved aside to
+        ``<name>.corrupt`` with a warning and a new cache is started: a broken cache must
+        never be blamed on the service nor stop a run.
+        """
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            try:
+                self._db = self._open()
+            except sqlite3.DatabaseError as exc:
+                aside = self.path.with_name(self.path.name + ".corrupt")
+                for suffix in ("-wal", "-shm"):
+                    self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+                self.path.replace(aside)
+                warnings.warn(
+                    f"the geocoder cache {self.path} was unreadable ({exc}); moved to {aside.name}, "
+                    "a new cache is started",
+                    CacheWarning,
+                    stacklevel=2,
+                )
+                self._db = self._open()
+        return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a killed process loses no commit
             db.execute(_SCHEMA)
-            self._db = db
-        return self._db
+            db.execute("SELECT key, backend, query, options, payload, created FROM answers LIMIT 1").fetchall()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _bypass(self, exc: Exception) -> None:
+        """Stop using the cache for this run, saying why once (the answers are still asked)."""
+        if self.bypassed is None:
+            self.bypassed = f"{type(exc).__name__}: {exc}"
+            warnings.warn(
+                f"the geocoder cache {self.path} cannot be used ({self.bypassed}); going on without it",
+                CacheWarning,
+                stacklevel=3,
+            )
 
     def close(self) -> None:
         if self._db is not None:
@@ -113,30 +155,43 @@ class GeocodeCache:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     def get(self, backend: str, query: str, options: dict[str, Any] | None = None) -> list[Location] | None:
-        """The cached answer (maybe []), or None when absent or expired."""
-        row = self.db.execute(
-            "SELECT payload, created FROM answers WHERE key = ?", (self.key(backend, query, options),)
-        ).fetchone()
-        if row is None or row[1] + (self.positive_ttl if row[0] else self.negative_ttl) < time.time():
+        """The cached answer (maybe []), or None when absent, expired or unreadable."""
+        if self.bypassed:
             return None
-        return [_location(d) for d in json.loads(row[0])] if row[0] else []
+        try:
+            row = self.db.execute(
+                "SELECT payload, created FROM answers WHERE key = ?", (self.key(backend, query, options),)
+            ).fetchone()
+            if row is None or row[1] + (self.positive_ttl if row[0] else self.negative_ttl) < time.time():
+                return None
+            return [_location(d) for d in json.loads(row[0])] if row[0] else []
+        except (sqlite3.Error, OSError) as exc:
+            self._bypass(exc)
+        except (ValueError, KeyError, TypeError):  # one damaged row: ask the service again
+            return None
+        return None
 
     def put(
         self, backend: str, query: str, options: dict[str, Any] | None, locations: list[Location] | None
     ) -> None:
         """Store an answer; ``None`` or ``[]`` is "nothing found" (valid for ``negative_ttl``)."""
+        if self.bypassed:
+            return
         payload = json.dumps([_record(loc) for loc in locations], ensure_ascii=False) if locations else None
-        self.db.execute(
-            "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                self.key(backend, query, options),
-                backend,
-                normalize(query),
-                json.dumps(options or {}, sort_keys=True),
-                payload,
-                time.time(),
-            ),
-        )
+        try:
+            self.db.execute(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    self.key(backend, query, options),
+                    backend,
+                    normalize(query),
+                    json.dumps(options or {}, sort_keys=True),
+                    payload,
+                    time.time(),
+                ),
+            )
+        except (sqlite3.Error, OSError) as exc:
+            self._bypass(exc)
 
     def _expired_sql(self) -> tuple[str, list[float]]:
         """SQL true for an expired row (the lifetimes are this reader's, not the writer's)."""

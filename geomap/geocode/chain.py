@@ -35,16 +35,18 @@ from geopy.location import Location
 from geomap.geocode.base import location_from_place
 from geomap.geocode.cache import GeocodeCache
 from geomap.geocode.gazetteer import MAX_QUERY_LENGTH, _clean, _looks_like_coordinates, parse_coordinates
+from geomap.geocode.http import DEADLINE_FACTOR
 from geomap.geocode.normalize import has_control_chars
-from geomap.geocode.online import OnlineBackend, make_backend
+from geomap.geocode.online import DEFAULT_TIMEOUT, OnlineBackend, make_backend, positive_seconds
 from geomap.geocode.shapes import country, country_at, outside_hint
-from geomap.model import GeomapError, Place, PlaceKind
+from geomap.model import ArgumentError, GeomapError, Place, PlaceKind
 
 __all__ = ["GeocoderChain", "GeocodeFailed", "build_chain", "query_problem", "parse_chain"]
 
 RETRIES = 3
 BACKOFF = 1.0  # seconds before the first retry; doubled each time
-MAX_WAIT = 60.0  # the longest Retry-After honoured; a longer one moves on to the next backend
+MAX_WAIT = 30.0  # the most seconds one name may cost at one service, retries and waits included
+BATCH_TIMEOUT = 3600.0  # the CLI's default for all online requests of one run
 LIMIT = 6
 
 
@@ -82,10 +84,10 @@ def parse_chain(spec: str | Sequence[str]) -> list[str]:
     names = spec.split(",") if isinstance(spec, str) else list(spec)
     names = [n.strip().lower() for n in names if n and n.strip()]
     if not names:
-        raise GeomapError("--geocoder: name at least one geocoder, e.g. offline or offline,nominatim")
+        raise ArgumentError("geocoder", "name at least one geocoder, e.g. offline or offline,nominatim")
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise GeomapError(f"--geocoder: {', '.join(dupes)} named twice")
+        raise ArgumentError("geocoder", f"{', '.join(dupes)} named twice")
     return names
 
 
@@ -99,6 +101,7 @@ class GeocoderChain:
         retries: int = RETRIES,
         backoff: float = BACKOFF,
         max_wait: float = MAX_WAIT,
+        batch_timeout: float | None = None,
     ) -> None:
         if not links:
             raise GeomapError("a geocoder chain needs at least one geocoder")
@@ -107,6 +110,8 @@ class GeocoderChain:
         self.retries = retries
         self.backoff = backoff
         self.max_wait = max_wait
+        self.batch_timeout = batch_timeout
+        self._batch_end: float | None = None
         self.source = ",".join(link.name for link in self.links)
         self.requests = 0  # online requests sent (retries included): what the cache saves
         self.errors: list[str] = []  # the last query's backend failures, for a report
@@ -144,7 +149,7 @@ class GeocoderChain:
             except GeomapError:
                 raise
             except Exception as exc:  # a service's failure: note it and try the next backend
-                self.errors.append(f"{link.name}: {type(exc).__name__}: {exc}")
+                self.errors.append(f"{link.name} failed ({type(exc).__name__}: {exc})")
                 continue
             answered = True
             if found:
@@ -166,6 +171,8 @@ class GeocoderChain:
                 for loc in cached:
                     loc.raw["cached"] = True
                 return cached
+        if self._batch_spent():
+            raise GeocoderTimedOut(f"not asked: the run's {self.batch_timeout:g} s for online geocoding are spent")
         found = self._with_retries(link, text, hint)
         locations = list(found or []) if isinstance(found, list) else ([found] if found else [])
         if self.cache is not None:
@@ -173,17 +180,30 @@ class GeocoderChain:
         return locations
 
     def _with_retries(self, link: _Link, text: str, hint: str | None) -> Any:
-        """Call the backend through its RateLimiter; retry what may pass, re-raise the rest."""
+        """Call the backend through its RateLimiter; retry what may pass, within the name's budget.
+
+        One name may cost at most ``max_wait`` seconds at one service, retries and waits
+        included, and nothing past the run's ``batch_timeout``: each request is bounded as a
+        whole (``DEADLINE_FACTOR`` x the timeout, or what is left of the budget), a retry that
+        would not fit is not started, and the last error is raised (the next backend is asked).
+        """
+        assert link.online is not None
+        timeout = float(getattr(link.geocoder, "timeout", None) or DEFAULT_TIMEOUT)
+        end = time.monotonic() + self.max_wait
+        if self._batch_end is not None:
+            end = min(end, self._batch_end)
         attempt = 0
         while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise GeocoderTimedOut(f"gave up after {self.max_wait:g} s (the time allowed for one name)")
+            link.online.set_deadline(min(DEADLINE_FACTOR * timeout, left))
             try:
                 self.requests += 1
                 return link.limiter(text, exactly_one=False, country_codes=hint)
             except GeocoderRateLimited as exc:
                 error: Exception = exc
                 wait = float(exc.retry_after) if exc.retry_after is not None else self.backoff * 2**attempt
-                if wait > self.max_wait:
-                    raise
             except (GeocoderTimedOut, GeocoderUnavailable) as exc:
                 error, wait = exc, self.backoff * 2**attempt
             except GeocoderServiceError as exc:
@@ -193,7 +213,22 @@ class GeocoderChain:
             attempt += 1
             if attempt > self.retries:
                 raise error
+            if time.monotonic() + wait >= end:
+                raise type(error)(f"{error} (no time left for another try within {self.max_wait:g} s)") from None
             time.sleep(wait)
+
+    def _batch_spent(self) -> bool:
+        """True once the run's time for online requests is over (the clock starts at the first)."""
+        if self.batch_timeout is None:
+            return False
+        now = time.monotonic()
+        if self._batch_end is None:
+            self._batch_end = now + self.batch_timeout
+        return now >= self._batch_end
+
+    def failure_note(self) -> str | None:
+        """Why the last query found nothing although it may exist: the services that failed."""
+        return "; ".join(self.errors) if self.errors else None
 
 
 def _hint(codes: str | Sequence[str] | None) -> str | None:
@@ -253,20 +288,28 @@ def build_chain(
     retries: int = RETRIES,
     backoff: float = BACKOFF,
     max_wait: float = MAX_WAIT,
+    batch_timeout: float | None = None,
     offline: Any = None,
 ) -> GeocoderChain:
     """A chain from names ('offline,nominatim'); the URL, key and agent go to its online backends.
 
     ``cache=True`` opens the default cache file (only when an online backend is in the
     chain), a :class:`GeocodeCache` is used as given, False/None disables caching.
-    ``offline`` may give the OfflineGeocoder instance to use.
+    ``offline`` may give the OfflineGeocoder instance to use. ``max_wait`` bounds the seconds
+    one name may cost at one service (retries and waits included), ``batch_timeout`` all
+    online requests of this chain's life (the offline geocoder answers after it, alone).
     """
     names = parse_chain(spec)
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise ArgumentError("retries", f"a whole number, 0 or more, is needed, not {retries!r}")
+    max_wait = positive_seconds(max_wait, "max_wait")
+    if batch_timeout is not None:
+        batch_timeout = positive_seconds(batch_timeout, "batch_timeout")
     online_names = [n for n in names if n != "offline"]
     if url and len(online_names) > 1:
-        raise GeomapError(f"--geocoder-url: give one online geocoder, not {', '.join(online_names)}")
+        raise ArgumentError("url", f"give one online geocoder, not {', '.join(online_names)}")
     if api_key and len(online_names) > 1:
-        raise GeomapError(f"--api-key: give one online geocoder, not {', '.join(online_names)}")
+        raise ArgumentError("api_key", f"give one online geocoder, not {', '.join(online_names)}")
     links = []
     for name in names:
         if name == "offline":
@@ -291,4 +334,6 @@ def build_chain(
         store = GeocodeCache() if online_names else None
     else:
         store = cache if isinstance(cache, GeocodeCache) else None  # not `or`: an empty cache is falsy
-    return GeocoderChain(links, store, retries=retries, backoff=backoff, max_wait=max_wait)
+    return GeocoderChain(
+        links, store, retries=retries, backoff=backoff, max_wait=max_wait, batch_timeout=batch_timeout
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import ipaddress
+import math
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,8 @@ from urllib.parse import urlsplit
 from geopy.location import Location
 
 from geomap.geocode.base import location_from_place
-from geomap.model import GeomapError, Place, PlaceKind
+from geomap.geocode.http import BoundedAdapter, bounded_adapter
+from geomap.model import ArgumentError, GeomapError, Place, PlaceKind
 
 __all__ = [
     "OnlineBackend",
@@ -33,6 +35,7 @@ __all__ = [
     "USER_AGENT_ENV",
     "PUBLIC_MIN_DELAY",
     "DEFAULT_TIMEOUT",
+    "positive_seconds",
 ]
 
 USER_AGENT_ENV = "GEOMAP_USER_AGENT"
@@ -86,6 +89,12 @@ class OnlineBackend:
         """Backend + server: two Nominatims at different URLs answer differently."""
         return f"{self.name}@{self.url}" if self.url else self.name
 
+    def set_deadline(self, seconds: float | None) -> None:
+        """Bound the next request as a whole (connect + read), when our adapter carries it."""
+        adapter = getattr(self.geocoder, "adapter", None)
+        if isinstance(adapter, BoundedAdapter):
+            adapter.deadline = seconds
+
     def geocode(
         self, query: str, exactly_one: bool = True, country_codes: str | None = None, **_: Any
     ) -> Location | list[Location] | None:
@@ -101,7 +110,7 @@ class OnlineBackend:
         found = self.geocoder.geocode(query, **kwargs)
         if found is None:
             return None
-        found = found if isinstance(found, list) else [found]
+        found = (found if isinstance(found, list) else [found])[: CANDIDATES + 1]
         locations = to_locations(query, found, self.name)
         if not locations:
             return None
@@ -151,6 +160,17 @@ def _candidate(place: Place) -> dict[str, Any]:
     }
 
 
+def positive_seconds(value: Any, what: str) -> float:
+    """A finite number of seconds above 0; GeomapError naming ``what`` otherwise."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        raise ArgumentError(what, f"a number of seconds is needed, not {value!r}") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ArgumentError(what, f"a finite number of seconds above 0 is needed, not {value!r}")
+    return seconds
+
+
 def _params(func: Any) -> set[str]:
     try:
         return set(inspect.signature(func).parameters)
@@ -162,22 +182,8 @@ def _split_url(url: str) -> tuple[str, str]:
     """(scheme, domain-with-path) as geopy wants them; GeomapError for what is not an http(s) URL."""
     parts = urlsplit(url if "://" in url else f"http://{url}")
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise GeomapError(f"--geocoder-url {url!r}: not an http(s) URL such as http://127.0.0.1:8080")
+        raise ArgumentError("url", f"{url!r} is not an http(s) URL such as http://127.0.0.1:8080")
     return parts.scheme, parts.netloc + parts.path.rstrip("/")
-
-
-def _adapter_without_retries() -> Any:
-    """geopy's HTTP adapter with its silent retries off: the chain's retries are counted and paced."""
-    import functools
-
-    try:
-        from geopy.adapters import RequestsAdapter
-
-        return functools.partial(RequestsAdapter, max_retries=0)
-    except ImportError:  # no requests: urllib's adapter does not retry
-        from geopy.adapters import URLLibAdapter
-
-        return URLLibAdapter
 
 
 def _is_loopback(url: str | None) -> bool:
@@ -217,15 +223,16 @@ def make_backend(
         raise GeomapError(f"unknown geocoder {name!r}; one of: {', '.join(backend_names())}")
     user_agent = user_agent or os.environ.get(USER_AGENT_ENV) or None
     if key in NEEDS_USER_AGENT and not (user_agent and user_agent.strip()):
-        raise GeomapError(
+        raise ArgumentError(
+            "user_agent",
             f"{key} needs a user agent naming your application (its usage policy forbids anonymous "
-            f"clients): pass --user-agent 'my-newsroom (me@example.org)' or set ${USER_AGENT_ENV}"
+            f"clients), e.g. 'my-newsroom (me@example.org)', or ${USER_AGENT_ENV} set",
         )
     accepted = _params(cls.__init__)
     kwargs: dict[str, Any] = dict(options)
     if user_agent and "user_agent" in accepted:
         kwargs["user_agent"] = user_agent
-    kwargs["timeout"] = DEFAULT_TIMEOUT if timeout is None else float(timeout)
+    kwargs["timeout"] = DEFAULT_TIMEOUT if timeout is None else positive_seconds(timeout, "timeout")
     if url:
         if "domain" not in accepted:
             raise GeomapError(f"geocoder {key!r} cannot be pointed at another URL (geopy's class has no 'domain')")
@@ -233,7 +240,8 @@ def make_backend(
         if _is_loopback(url):
             kwargs.setdefault("proxies", {})  # a local server must not be asked through a proxy
     if "adapter_factory" in accepted and "adapter_factory" not in kwargs:
-        kwargs["adapter_factory"] = _adapter_without_retries()  # the chain retries, with backoff
+        # no silent retries (the chain's are counted and paced), a whole-request deadline, size caps
+        kwargs["adapter_factory"] = bounded_adapter(max_results=CANDIDATES + 1)
     if api_key:
         key_param = next((p for p in ("api_key", "apikey", "key") if p in accepted), None)
         if key_param is None:
@@ -244,5 +252,7 @@ def make_backend(
     except (ConfigurationError, TypeError, ValueError) as exc:
         raise GeomapError(f"cannot set up geocoder {key!r}: {exc}") from None
     delay = (0.0 if url else PUBLIC_MIN_DELAY) if min_delay is None else float(min_delay)
+    if not math.isfinite(delay) or delay < 0:
+        raise ArgumentError("min_delay", f"0 or more seconds are needed, not {min_delay!r}")
     cache_options = {k: v for k, v in options.items() if isinstance(v, (str, int, float, bool))}
     return OnlineBackend(key, geocoder, url=url, min_delay=delay, options=cache_options)

@@ -13,7 +13,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any
 
-from geomap.geocode.base import Geocoder, candidates_of, distance_km, place_from_location
+from geomap.geocode.base import Geocoder, candidates_of, distance_km, failure_of, place_from_location
 from geomap.model import Dataset, Movement, Place, Problem
 
 __all__ = ["resolve_dataset", "AMBIGUITY_KM", "AMBIGUITY_SCORE_GAP"]
@@ -58,6 +58,9 @@ class _Resolver:
             found = found[0] if found else None
         if found is None:
             suffix = f" (country hint {hint})" if hint else ""
+            failed = failure_of(self.geocoder)
+            if failed:  # an outage is not an unknown place
+                return _Outcome(None, error=f"cannot place '{query}'{suffix}: not found, and {failed}")
             return _Outcome(None, error=f"unknown place '{query}'{suffix}")
         raw = found.raw if isinstance(getattr(found, "raw", None), dict) else {}
         try:  # a chain says which of its backends answered (raw['backend'])
