@@ -44,9 +44,9 @@ _WHERE = {
     "place_from_location": "base",
     "candidates_of": "base",
     "resolve_dataset": "resolve",
-    "build_index": "index",
-    "NameIndex": "index",
-    "Entry": "index",
+    "build_index": "index_build",
+    "NameIndex": "index_query",
+    "Entry": "index_query",
     "build_chain": "chain",
     "GeocoderChain": "chain",
     "GeocodeCache": "cache",
@@ -60,7 +60,8 @@ if TYPE_CHECKING:
     from geomap.geocode.cache import GeocodeCache
     from geomap.geocode.chain import GeocoderChain, build_chain
     from geomap.geocode.gazetteer import OfflineGeocoder
-    from geomap.geocode.index import Entry, NameIndex, build_index
+    from geomap.geocode.index_build import build_index
+    from geomap.geocode.index_query import Entry, NameIndex
     from geomap.geocode.online import make_backend
     from geomap.geocode.resolve import resolve_dataset
 

@@ -51,7 +51,7 @@ class CacheWarning(UserWarning):
 
 def cache_path() -> Path:
     """The default cache file: ``$GEOMAP_GEOCODE_CACHE``, else beside the gazetteer index."""
-    from geomap.geocode.index import cache_dir
+    from geomap.geocode.index_build import cache_dir
 
     if os.environ.get(CACHE_ENV):
         return Path(os.environ[CACHE_ENV]).expanduser()

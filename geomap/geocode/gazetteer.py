@@ -41,9 +41,8 @@ from typing import Any
 from geopy.location import Location
 
 from geomap.geocode.base import distance_km, location_from_place
-from geomap.geocode.index import (
-    COUNTRIES_GEOJSON,
-    DATA_DIR,
+from geomap.geocode.index_build import build_index
+from geomap.geocode.index_query import (
     RANK_ALIAS,
     RANK_ALTERNATE,
     RANK_MAJOR,
@@ -51,12 +50,19 @@ from geomap.geocode.index import (
     Entry,
     Match,
     NameIndex,
-    build_index,
 )
 from geomap.geocode.normalize import has_control_chars, normalize
+from geomap.geocode.tables import COUNTRIES_GEOJSON, DATA_DIR
 from geomap.model import Place, PlaceKind
 
-__all__ = ["OfflineGeocoder", "Candidate", "score_match", "parse_coordinates", "country_at", "MAX_QUERY_LENGTH"]
+__all__ = [
+    "OfflineGeocoder",
+    "Candidate",
+    "score_match",
+    "parse_coordinates",
+    "country_at",
+    "MAX_QUERY_LENGTH",
+]
 
 MAX_QUERY_LENGTH = 300  # longer than any place name: such a query is text, not a name
 MAX_CANDIDATES = 5
@@ -108,7 +114,7 @@ class OfflineGeocoder:
     """A geopy-compatible geocoder over the offline gazetteer (see the module docstring).
 
     ``index`` may be a :class:`NameIndex`, a path to an index file, or None for the shared
-    default index (built on first use, see :func:`geomap.geocode.index.build_index`);
+    default index (built on first use, see :func:`geomap.geocode.index_build.build_index`);
     ``min_population`` picks another city threshold (500, 1000, 5000 or 15000) for it.
     """
 

@@ -12,7 +12,7 @@ Two keys per name:
 
 Both are idempotent (``normalize(normalize(s)) == normalize(s)``) so callers may pass
 keys that are already normalized, as the text extractor does with the keys it got from
-:meth:`geomap.geocode.index.NameIndex.iter_names`.
+:meth:`geomap.geocode.index_query.NameIndex.iter_names`.
 """
 
 from __future__ import annotations

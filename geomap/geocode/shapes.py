@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from geomap.geocode.index import COUNTRIES_GEOJSON
+from geomap.geocode.tables import COUNTRIES_GEOJSON
 
 __all__ = [
     "Country",
