@@ -33,11 +33,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_FAILED
+    from geomap.files import OutputError
     from geomap.model import ArgumentError, GeomapError
 
     warnings.showwarning = _show_warning
     try:
         return int(args.func(args))
+    except OutputError as exc:
+        print(f"geomap: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except ArgumentError as exc:
         print(f"geomap: error: {_OPTION_OF.get(exc.argument, exc.argument)}: {exc.detail}", file=sys.stderr)
         return EXIT_FAILED
@@ -327,6 +331,7 @@ def _report(dataset: Dataset, args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     from geomap.render import build_map
 
+    _outputs(args, args.events)
     dataset = _load(args)
     if not dataset.events and not dataset.movements:
         _report(dataset, args)
@@ -334,7 +339,6 @@ def cmd_render(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     layers = [*_map_layers(args), *(_user_layers(args, dataset) if args.layer else [])]
     gmap = build_map(dataset, layers=layers, title=args.title, subtitle=args.subtitle, cdn=args.cdn)
-    _mkdir_for(args.output)
     _save_map(gmap, args)
     rc = _report(dataset, args)
     if not args.quiet:
@@ -357,13 +361,14 @@ def _save_map(gmap: Any, args: argparse.Namespace) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from geomap.io import export
+    from geomap.io.geojson import split_paths
 
+    _outputs(args, args.events, split_paths(args.output) if args.output.suffix.lower() == ".geojson" else None)
     dataset = _load(args)
     if not dataset.events and not dataset.movements:
         _report(dataset, args)
         print(f"geomap: error: {args.events}: nothing to export (no valid events or movements)", file=sys.stderr)
         return EXIT_FAILED
-    _mkdir_for(args.output)
     written = export(dataset, args.output, extra_layers=_user_layers(args, dataset))
     rc = _report(dataset, args)
     if not args.quiet:
@@ -472,7 +477,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from geomap.model import GeomapError
 
     if args.article.is_dir() or args.article.suffix.lower() in (".jsonl", ".ndjson") or args.output.suffix.lower() == ".parquet":
+        out = args.output
+        _outputs(args, args.article, [out, out.with_name(out.stem + ".merges.json")])
         return _extract_corpus(args)
+    _outputs(args, args.article)
     ex = _extract(args)
     suffix = args.output.suffix.lower()
     if suffix in (".yaml", ".yml"):
@@ -509,6 +517,7 @@ def _extract_corpus(args: argparse.Namespace) -> int:
 def cmd_map(args: argparse.Namespace) -> int:
     from geomap.render import build_map
 
+    _outputs(args, args.article)
     ex = _extract(args)
     if not ex.dataset.events and not ex.dataset.movements:
         print(f"geomap: error: {args.article}: no events or movements found to draw", file=sys.stderr)
@@ -517,7 +526,6 @@ def cmd_map(args: argparse.Namespace) -> int:
     gmap = build_map(
         ex.dataset, layers=_map_layers(args), title=args.title or headline or f"Events in {args.article.name}", cdn=args.cdn
     )
-    _mkdir_for(args.output)
     _save_map(gmap, args)
     if not args.quiet:
         print(f"wrote {args.output}: {len(ex.dataset.events)} events, {len(ex.dataset.movements)} movements", file=sys.stderr)
@@ -536,8 +544,14 @@ def cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _mkdir_for(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _outputs(args: argparse.Namespace, source: Path, outputs: Sequence[Path] | None = None) -> None:
+    """Before any work: refuse an output that is the input, or that cannot be a file (OutputError)."""
+    from geomap.files import check_outputs, prepare_output
+
+    outputs = list(outputs or [args.output])
+    check_outputs(outputs, [source])
+    for out in outputs:
+        prepare_output(out)
 
 
 if __name__ == "__main__":

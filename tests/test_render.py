@@ -356,6 +356,64 @@ def test_add_layer_after_rendering_rebuilds_the_same_way() -> None:
     assert fresh.to_html() == after
 
 
+def test_folium_objects_added_after_rendering_are_drawn_and_inlined() -> None:
+    """The cached page is rebuilt when folium_map changes; the LayerControl stays single and last."""
+    from folium.plugins import HeatMap, MarkerCluster
+
+    gmap = build_map(kursk_dataset())
+    plain = gmap.to_html()
+    assert gmap.to_html() is plain  # unchanged: cached
+    assert "L.AwesomeMarkers=" not in plain and "markers-soft" not in plain  # only when used
+    folium.Marker([51.0, 36.0], icon=folium.Icon(color="red", icon="info-sign")).add_to(gmap.folium_map)
+    HeatMap([[50.0, 36.0, 1.0], [50.5, 36.2, 2.0]]).add_to(gmap.folium_map)
+    cluster = MarkerCluster(name="Clustered").add_to(gmap.folium_map)
+    page = gmap.to_html()
+    assert page != plain
+    assert "L.AwesomeMarkers.icon(" in page and "L.AwesomeMarkers=" in page  # script inlined
+    assert ".awesome-marker" in page and "url(data:image/png;base64," in page  # CSS and images too
+    assert "L.heatLayer" in page and "simpleheat" in page
+    assert "cdn.jsdelivr" not in page and "cdnjs" not in page and "bootstrap" not in page
+    assert page.count("L.control.layers(") == 1 and len(re.findall(r"map_\d+\.fitBounds\(", page)) == 1
+    assert page.index("L.control.layers(") > page.index("L.heatLayer(")  # the control sees every layer
+    folium.Marker([51.2, 36.1]).add_to(cluster)  # deep in the tree: noticed too
+    again = gmap.to_html()
+    assert again != page and again.count("L.control.layers(") == 1 and again.count("geomapFinish(") == 2
+
+
+def test_page_elements_can_be_turned_off_or_replaced() -> None:
+    from geomap.render import MapElement
+
+    class Note(MapElement):
+        name = "legend"
+
+        def html(self, gmap: GeoMap, ctx: RenderContext) -> str:
+            return '<div class="my-note">drawn by hand</div>'
+
+    full = build_map(kursk_dataset())
+    page = full.to_html()
+    assert [e.name for e in full.elements] == ["title", "legend", "sources", "time slider"]
+    assert 'class="geomap-panel geomap-legend"' in page and 'class="geomap-panel geomap-sources"' in page
+    assert "geomapFinish(map_000001, true)" in page.replace("\n", "")
+    page = full.without("sources", "time slider").replace("legend", Note()).to_html()
+    assert 'class="geomap-panel geomap-sources"' not in page and 'class="geomap-panel geomap-legend"' not in page
+    assert 'class="my-note"' in page and 'class="geomap-panel geomap-title"' in page and re.search(r"geomapFinish\(map_\d+, false\)", page)
+    with pytest.raises(KeyError, match="no page element 'scale'"):
+        full.without("scale")
+
+
+def test_unvendored_plugin_asset_loads_from_the_network_with_cdn() -> None:
+    class Ants(Layer):
+        name = "Ants"
+
+        def add_to(self, fmap: folium.Map, ctx: RenderContext) -> None:
+            from folium.plugins import AntPath
+
+            AntPath([[50, 30], [51, 31]]).add_to(fmap)
+
+    page = build_map(kursk_dataset(), layers=[Ants()], cdn=True).to_html()
+    assert '<script src="https://cdn.jsdelivr.net/npm/leaflet-ant-path@1.1.2/dist/leaflet-ant-path.min.js">' in page
+
+
 def test_unvendored_plugin_asset_is_an_error_not_a_request() -> None:
     class Ants(Layer):
         name = "Ants"
@@ -365,7 +423,7 @@ def test_unvendored_plugin_asset_is_an_error_not_a_request() -> None:
 
             AntPath([[50, 30], [51, 31]]).add_to(fmap)
 
-    with pytest.raises(GeomapError, match=r"leaflet-ant-path.*vendor_assets"):
+    with pytest.raises(GeomapError, match=r"leaflet-ant-path.*cdn=True.*vendor_assets"):
         build_map(kursk_dataset(), layers=[Ants()]).to_html()
 
 
