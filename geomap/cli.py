@@ -139,10 +139,14 @@ def _parser() -> argparse.ArgumentParser:
         _common_input(p)
         p.set_defaults(func=cmd_extract if name == "extract" else cmd_map)
 
-    p = sub.add_parser("score", help="score an extraction (GeoJSON) against a gold file")
-    p.add_argument("gold", type=Path, nargs="+", help="gold JSON file(s) (the seed's shape)")
-    p.add_argument("--pred", type=Path, nargs="+", help="extraction GeoJSON file(s), in the order of the gold files; "
-                   "when omitted each gold file's article (its 'file', beside it) is extracted now")
+    p = sub.add_parser("score", help="score extractions (GeoJSON) against gold files; prints places, dates and "
+                       "movements (origin and destination: recall; precision of the moves drawn)")
+    p.add_argument("gold", type=Path, nargs="+", help="gold JSON file(s) or a folder of *.gold.json (the seed's shape)")
+    p.add_argument("--pred", type=Path, nargs="+", help="extraction GeoJSON file(s), in the order of the gold files, "
+                   "or a folder of X.geojson for a gold folder; when omitted each gold file's article (its 'file', "
+                   "in --texts or beside it) is extracted now")
+    p.add_argument("--texts", type=Path, action="append", default=[], help="folder of the articles (repeatable)")
+    p.add_argument("--details", action="store_true", help="list what was missed and what was wrong")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_score)
 
@@ -529,30 +533,14 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    import datetime as dt
+    from geomap.evaluation import score_gold_files
 
-    from geomap.extract import extract, read_article
-    from geomap.model import GeomapError
-    from geomap.score import Scores, load_json, score
-
-    if args.pred and len(args.pred) != len(args.gold):
-        raise GeomapError(f"{len(args.gold)} gold files but {len(args.pred)} predictions: give one per gold file")
-    files = []
-    for i, gold_path in enumerate(args.gold):
-        gold = load_json(gold_path)
-        if args.pred:
-            pred = load_json(args.pred[i])
-        else:
-            article = gold_path.parent / str(gold.get("file", ""))
-            published = dt.date.fromisoformat(gold["published"]) if gold.get("published") else None
-            pred = extract(read_article(article), published=published, where=str(article)).to_geojson()
-        name = gold_path.name.removesuffix(".gold.json")
-        files.extend(score(gold, pred, name=name, where=str(gold_path)).files)
-    scores = Scores(files=files)
+    scores = score_gold_files(args.gold, args.pred, texts=args.texts)
     if args.json:
-        print(json.dumps([dataclasses.asdict(f) for f in [*scores.files, scores.pooled]], indent=1, default=str))
+        rows = [f.to_dict() for f in [*scores.files, scores.pooled]]
+        print(json.dumps({"files": rows, "problems": [str(p) for p in scores.problems]}, indent=1, default=str))
     else:
-        print(scores.format(details=True))
+        print(scores.format(details=args.details))
     return EXIT_OK
 
 
