@@ -65,14 +65,29 @@ def _headline(text: str) -> str | None:
     return None
 
 
-def read_article(path: Path) -> str:
-    """Read an article file as UTF-8 text, refusing what is not one (binary, huge, empty)."""
+def read_article(path: Path, encoding: str | None = None) -> str:
+    """Read an article file as UTF-8 text (or ``encoding``'s; a UTF-16 BOM is read too), refusing
+    what is not one (binary, huge, empty). The size is checked before reading."""
     try:
+        size = path.stat().st_size
+        if size > MAX_ARTICLE_BYTES:
+            raise GeomapError(
+                f"{path}: {size:,} bytes is too large for one article (limit {MAX_ARTICLE_BYTES:,}); "
+                "split it into articles"
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise GeomapError(f"{path}: no such file") from None
     except OSError as exc:
         raise GeomapError(f"{path}: cannot read: {exc.strerror}") from None
+    bom = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if bom or (encoding and not encoding.replace("_", "-").lower().startswith("utf-8")):
+        try:
+            return data.decode("utf-16" if bom else str(encoding))
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            what = "not UTF-8 text (it starts as UTF-16 but is not that either)" if bom else f"not {encoding} text"
+            raise GeomapError(f"{path}: line {line}: {what} (byte {exc.start})") from None
     if len(data) > MAX_ARTICLE_BYTES:
         raise GeomapError(
             f"{path}: {len(data):,} bytes is too large for one article (limit {MAX_ARTICLE_BYTES:,}); "
@@ -84,7 +99,9 @@ def read_article(path: Path) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise GeomapError(f"{path}: line {line}: not UTF-8 text (byte {exc.start})") from None
+        raise GeomapError(
+            f"{path}: line {line}: not UTF-8 text (byte {exc.start}); give its encoding with --encoding NAME"
+        ) from None
     if not text.strip():
         raise GeomapError(f"{path}: the file is empty")
     return text
