@@ -33,11 +33,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_FAILED
+    from geomap.files import OutputError
     from geomap.model import ArgumentError, GeomapError
 
     warnings.showwarning = _show_warning
     try:
         return int(args.func(args))
+    except OutputError as exc:
+        print(f"geomap: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except ArgumentError as exc:
         print(f"geomap: error: {_OPTION_OF.get(exc.argument, exc.argument)}: {exc.detail}", file=sys.stderr)
         return EXIT_FAILED
@@ -140,10 +144,14 @@ def _parser() -> argparse.ArgumentParser:
         _common_input(p)
         p.set_defaults(func=cmd_extract if name == "extract" else cmd_map)
 
-    p = sub.add_parser("score", help="score an extraction (GeoJSON) against a gold file")
-    p.add_argument("gold", type=Path, nargs="+", help="gold JSON file(s) (the seed's shape)")
-    p.add_argument("--pred", type=Path, nargs="+", help="extraction GeoJSON file(s), in the order of the gold files; "
-                   "when omitted each gold file's article (its 'file', beside it) is extracted now")
+    p = sub.add_parser("score", help="score extractions (GeoJSON) against gold files; prints places, dates and "
+                       "movements (origin and destination: recall; precision of the moves drawn)")
+    p.add_argument("gold", type=Path, nargs="+", help="gold JSON file(s) or a folder of *.gold.json (the seed's shape)")
+    p.add_argument("--pred", type=Path, nargs="+", help="extraction GeoJSON file(s), in the order of the gold files, "
+                   "or a folder of X.geojson for a gold folder; when omitted each gold file's article (its 'file', "
+                   "in --texts or beside it) is extracted now")
+    p.add_argument("--texts", type=Path, action="append", default=[], help="folder of the articles (repeatable)")
+    p.add_argument("--details", action="store_true", help="list what was missed and what was wrong")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_score)
 
@@ -328,6 +336,7 @@ def _report(dataset: Dataset, args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     from geomap.render import build_map
 
+    _outputs(args, args.events)
     dataset = _load(args)
     if not dataset.events and not dataset.movements:
         _report(dataset, args)
@@ -335,7 +344,6 @@ def cmd_render(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     layers = [*_map_layers(args), *(_user_layers(args, dataset) if args.layer else [])]
     gmap = build_map(dataset, layers=layers, title=args.title, subtitle=args.subtitle, cdn=args.cdn)
-    _mkdir_for(args.output)
     _save_map(gmap, args)
     rc = _report(dataset, args)
     if not args.quiet:
@@ -358,13 +366,14 @@ def _save_map(gmap: Any, args: argparse.Namespace) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from geomap.io import export
+    from geomap.io.geojson import split_paths
 
+    _outputs(args, args.events, split_paths(args.output) if args.output.suffix.lower() == ".geojson" else None)
     dataset = _load(args)
     if not dataset.events and not dataset.movements:
         _report(dataset, args)
         print(f"geomap: error: {args.events}: nothing to export (no valid events or movements)", file=sys.stderr)
         return EXIT_FAILED
-    _mkdir_for(args.output)
     written = export(dataset, args.output, extra_layers=_user_layers(args, dataset))
     rc = _report(dataset, args)
     if not args.quiet:
@@ -483,7 +492,6 @@ def _extract(args: argparse.Namespace) -> Any:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-
     from geomap.io.article import is_url
 
     article = Path(args.article) if args.article is not None and not is_url(args.article) else None
@@ -491,7 +499,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
         article.is_dir() or article.suffix.lower() in (".jsonl", ".ndjson") or args.output.suffix.lower() == ".parquet"
     ):
         args.article = article
+        out = args.output
+        _outputs(args, article, [out, out.with_name(out.stem + ".merges.json")])
         return _extract_corpus(args)
+    _outputs(args, Path(_article_arg(args)))
     ex = _extract(args)
     ex.save(args.output)
     if not args.quiet:
@@ -522,6 +533,7 @@ def _extract_corpus(args: argparse.Namespace) -> int:
 def cmd_map(args: argparse.Namespace) -> int:
     from geomap.render import build_map
 
+    _outputs(args, Path(_article_arg(args)))
     ex = _extract(args)
     if not ex.dataset.events and not ex.dataset.movements:
         print(f"geomap: error: {_article_arg(args)}: no events or movements found to draw", file=sys.stderr)
@@ -536,7 +548,6 @@ def cmd_map(args: argparse.Namespace) -> int:
         subtitle=args.subtitle,
         cdn=args.cdn,
     )
-    _mkdir_for(args.output)
     _save_map(gmap, args)
     if not args.quiet:
         print(f"wrote {args.output}: {len(ex.dataset.events)} events, {len(ex.dataset.movements)} movements", file=sys.stderr)
@@ -544,36 +555,25 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    import datetime as dt
+    from geomap.evaluation import score_gold_files
 
-    from geomap.extract import extract
-    from geomap.io.article import read_article_file
-    from geomap.model import GeomapError
-    from geomap.score import Scores, load_json, score
-
-    if args.pred and len(args.pred) != len(args.gold):
-        raise GeomapError(f"{len(args.gold)} gold files but {len(args.pred)} predictions: give one per gold file")
-    files = []
-    for i, gold_path in enumerate(args.gold):
-        gold = load_json(gold_path)
-        if args.pred:
-            pred = load_json(args.pred[i])
-        else:
-            article = read_article_file(gold_path.parent / str(gold.get("file", "")))
-            published = dt.date.fromisoformat(gold["published"]) if gold.get("published") else article.published
-            pred = extract(article.text, published=published, where=article.where).to_geojson()
-        name = gold_path.name.removesuffix(".gold.json")
-        files.extend(score(gold, pred, name=name, where=str(gold_path)).files)
-    scores = Scores(files=files)
+    scores = score_gold_files(args.gold, args.pred, texts=args.texts)
     if args.json:
-        print(json.dumps([dataclasses.asdict(f) for f in [*scores.files, scores.pooled]], indent=1, default=str))
+        rows = [f.to_dict() for f in [*scores.files, scores.pooled]]
+        print(json.dumps({"files": rows, "problems": [str(p) for p in scores.problems]}, indent=1, default=str))
     else:
-        print(scores.format(details=True))
+        print(scores.format(details=args.details))
     return EXIT_OK
 
 
-def _mkdir_for(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _outputs(args: argparse.Namespace, source: Path, outputs: Sequence[Path] | None = None) -> None:
+    """Before any work: refuse an output that is the input, or that cannot be a file (OutputError)."""
+    from geomap.files import check_outputs, prepare_output
+
+    outputs = list(outputs or [args.output])
+    check_outputs(outputs, [source])
+    for out in outputs:
+        prepare_output(out)
 
 
 if __name__ == "__main__":

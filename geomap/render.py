@@ -245,9 +245,9 @@ class GeoMap:
 
     def save(self, path: str | Path) -> Path:
         """Write the HTML (UTF-8) and return its path."""
-        path = Path(path)
-        path.write_text(self.to_html(), encoding="utf-8")
-        return path
+        from geomap.files import write_text_atomic
+
+        return write_text_atomic(path, self.to_html())
 
     def _repr_html_(self) -> str:
         """Jupyter: the map in an iframe (srcdoc), as folium shows its maps."""

@@ -30,6 +30,7 @@ import pandas as pd
 
 from geomap.corpus.reader import Article, iter_articles
 from geomap.corpus.store import records_of, records_to_frame, write_parquet
+from geomap.files import OutputError, atomic_path, reason_of, write_text_atomic
 from geomap.model import GeomapError, Problem, Source
 
 __all__ = ["CorpusSummary", "extract_corpus", "process_batch", "BatchResult"]
@@ -150,7 +151,10 @@ class _Parts:
 
     def __init__(self, output: Path) -> None:
         self.dir = output.with_name(output.name + ".parts")
-        self.dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(self.dir, reason_of(exc)) from None
         self.log = self.dir / "done.jsonl"
 
     def done_ids(self) -> set[str]:
@@ -172,14 +176,16 @@ class _Parts:
     def write(self, result: BatchResult) -> None:
         if result.parquet:
             path = self.dir / f"part-{result.first_seq:012d}.parquet"
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_bytes(result.parquet)
-            tmp.replace(path)
-        with self.log.open("a", encoding="utf-8") as fh:
-            for d in result.done:
-                fh.write(json.dumps(d, ensure_ascii=False) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
+            with atomic_path(path) as tmp:
+                tmp.write_bytes(result.parquet)
+        try:
+            with self.log.open("a", encoding="utf-8") as fh:
+                for d in result.done:
+                    fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            raise OutputError(self.log, reason_of(exc)) from None
 
     def combine(self) -> pd.DataFrame:
         import geopandas as gpd
@@ -269,7 +275,7 @@ def extract_corpus(
     summary.merges = len(merges)
     write_parquet(table, output)
     report = output.with_name(output.stem + ".merges.json")
-    report.write_text(json.dumps({"merges": merges}, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    write_text_atomic(report, json.dumps({"merges": merges}, ensure_ascii=False, indent=1, default=str))
     summary.failures = parts.failures()
     summary.problems = problems
     summary.seconds = time.perf_counter() - t0

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geomap.files import atomic_path, write_text_atomic
 from geomap.model import Dataset, GeomapError
 
 from .acled_csv import read_acled_csv, write_acled_csv
@@ -142,6 +143,11 @@ def export(
         raise GeomapError(f"{path}: the directory {parent} does not exist")
     if extra_layers and _suffix(path) not in (".gpkg", ".geojson"):
         raise GeomapError(f"{path}: your own layers can be exported to .gpkg or .geojson, not {_suffix(path)}")
+    if extra_layers and _suffix(path) == ".gpkg":  # one file: the user's tables join it before the rename
+        with atomic_path(path) as tmp:
+            writer(dataset, tmp, tuple(layers))
+            _export_extra(dataset, tmp, extra_layers)
+        return [str(path)]
     written = writer(dataset, Path(path), tuple(layers))
     if extra_layers:
         written += _export_extra(dataset, Path(path), extra_layers)
@@ -180,10 +186,7 @@ def _export_extra(dataset: Dataset, path: Path, extra_layers: Sequence[Layer]) -
             write_feature_layer(path, table, layer.features(ctx), title=layer.name)
         else:
             out = path.with_name(f"{path.stem}.{table}{path.suffix}")
-            try:
-                out.write_text(feature_collection_text(features), encoding="utf-8", newline="\n")
-            except OSError as exc:
-                raise GeomapError(f"{out}: cannot write: {exc.strerror}") from None
+            write_text_atomic(out, feature_collection_text(features))
             written.append(str(out))
     return written
 

@@ -32,6 +32,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from geomap.files import atomic_path
 from geomap.model import Dataset, Event, EventKind, GeomapError, Problem
 
 from . import validate as v
@@ -288,15 +289,12 @@ def write_acled_csv(dataset: Dataset, path: str | Path) -> list[str]:
 
     columns = [name for name, _ in EVENT_SCHEMA]
     out = Path(path)
-    try:
-        with out.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(columns)
-            for event in dataset.events:
-                if event.place is None:
-                    continue
-                rec = event_record(event)
-                writer.writerow([_cell(c, rec.get(c)) for c in columns])
-    except OSError as exc:
-        raise GeomapError(f"{out}: cannot write: {exc.strerror}") from None
+    with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(columns)
+        for event in dataset.events:
+            if event.place is None:
+                continue
+            rec = event_record(event)
+            writer.writerow([_cell(c, rec.get(c)) for c in columns])
     return [str(out)]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from geomap.files import write_text_atomic
 from geomap.model import Dataset, Event, GeomapError, Movement
 
 from .frame import event_record, place_records, route_parts, route_record
@@ -153,8 +154,5 @@ def write_kml(dataset: Dataset, path: str | Path, layers: Sequence[str] = LAYERS
     """Write the KML file; returns [path]."""
     out = Path(path)
     text = kml_text(dataset, layers, title=dataset.title or out.stem)
-    try:
-        out.write_text(text, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise GeomapError(f"{out}: cannot write: {exc.strerror}") from None
+    write_text_atomic(out, text)
     return [str(out)]
