@@ -121,6 +121,9 @@ def _iter_jsonl(file: Path) -> Iterator[Article | Problem]:
             except json.JSONDecodeError as exc:
                 yield Problem(f"not valid JSON: {exc.msg} (column {exc.colno})", where=str(file), line=lineno)
                 continue
+            except RecursionError:
+                yield Problem("JSON nested too deeply", where=str(file), line=lineno)
+                continue
             if not isinstance(row, dict):
                 yield Problem("a line must be a JSON object", where=str(file), line=lineno)
                 continue
