@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import folium
 from branca.element import Element, MacroElement
@@ -47,6 +48,8 @@ __all__ = [
     "CDN_DROPPED",
     "CDN_URLS",
     "ONLY_WHEN_USED",
+    "OFFLINE_ASSETS",
+    "add_offline_asset",
 ]
 
 # CDN URL folium 0.20 writes -> file in geomap/assets inlined instead (scripts/vendor_assets.py).
@@ -118,6 +121,12 @@ CDN_DROPPED: frozenset[str] = frozenset(
         "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/css/all.min.css",
         "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css",
     }
+)
+# Local copies of assets geomap does not vendor, given by the user (add_offline_asset).
+OFFLINE_ASSETS: dict[str, Path] = {}
+# A file folium asks for from its own GitHub repository: inlined from the installed folium.
+_FOLIUM_TEMPLATE = re.compile(
+    r"^https://cdn\.jsdelivr\.net/gh/python-visualization/folium(?:@[\w.-]+)?/folium/templates/([\w.-]+\.(?:js|css))$"
 )
 _TAG = re.compile(
     r'<script\b[^>]*\bsrc="(?P<js>[^"]+)"[^>]*>\s*</script>|<link\b[^>]*\bhref="(?P<css>[^"]+)"[^>]*>',
@@ -496,6 +505,9 @@ def inline_assets(html: str, cdn: bool = False) -> str:
             return _cdn_tag(name) if cdn else _inlined(name)
         if url in CDN_DROPPED:
             return ""
+        local = _local_copy(url)
+        if local is not None:
+            return local
         if url.startswith(("http:", "https:", "//")) and not cdn:
             unknown.append(url)
         return match.group(0)
@@ -505,8 +517,8 @@ def inline_assets(html: str, cdn: bool = False) -> str:
         raise GeomapError(
             "the map would load these assets from the network: "
             + ", ".join(unknown)
-            + "; render with cdn=True to let it, or vendor them in geomap/assets "
-            "(scripts/vendor_assets.py) and add them to geomap.render.CDN_ASSETS"
+            + "; geomap has no offline copy of them: render with cdn=True to load them, or give a "
+            "local copy of each with geomap.render.add_offline_asset(url, path)"
         )
     return head + rest
 
@@ -526,24 +538,55 @@ def _cdn_tag(name: str) -> str:
 def _inlined(name: str) -> str:
     """The ``<script>``/``<style>`` element holding a vendored file."""
     base = resources.files("geomap") / "assets"
-    text = (base / name).read_text(encoding="utf-8")
+    element = _element_of((base / name).read_text(encoding="utf-8"), name, base / name.rsplit("/", 1)[0])
+    if name == "leaflet/leaflet.js":
+        element = element.replace("\n</script>", "\n" + _default_icon_js() + "\n</script>")
+    return element
+
+
+def _element_of(text: str, name: str, folder: Any) -> str:
+    """A JS or CSS file as an inline element; the CSS's relative images become data: URIs."""
     text = re.sub(r"^\s*//# sourceMappingURL=\S+\s*$", "", text, flags=re.MULTILINE)
     text = re.sub(r"/\*# sourceMappingURL=\S+ \*/", "", text)
     if name.endswith(".css"):
-        folder = name.rsplit("/", 1)[0]
 
         def data_uri(m: re.Match[str]) -> str:
-            data = (base / folder / m.group(1)).read_bytes()
+            data = (folder / m.group(1)).read_bytes()
             return f"url(data:image/png;base64,{base64.b64encode(data).decode()})"
 
         text = re.sub(r"url\(['\"]?(images/[\w.@-]+\.png)['\"]?\)", data_uri, text)
         if "</style" in text.lower():
-            raise GeomapError(f"geomap/assets/{name} contains '</style' and cannot be inlined")
+            raise GeomapError(f"{name} contains '</style' and cannot be inlined")
         return "<style>\n" + text + "\n</style>"
     text = re.sub("</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
-    if name == "leaflet/leaflet.js":
-        text += "\n" + _default_icon_js()
     return "<script>\n" + text + "\n</script>"
+
+
+def add_offline_asset(url: str, path: str | Path) -> None:
+    """Inline the local file ``path`` wherever a folium element asks for ``url``.
+
+    For a plugin geomap has not vendored: download its file once, and maps that use it open
+    offline again (``cdn=True`` is the other way out).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise GeomapError(f"{path}: no such file (the offline copy of {url})")
+    if not path.name.endswith((".js", ".css")):
+        raise GeomapError(f"{path}: an offline asset is a .js or .css file")
+    OFFLINE_ASSETS[url] = path
+
+
+def _local_copy(url: str) -> str | None:
+    """The inline element of an asset a user gave (add_offline_asset) or folium's wheel carries."""
+    path = OFFLINE_ASSETS.get(url)
+    if path is None:
+        m = _FOLIUM_TEMPLATE.match(url)
+        if m is None:
+            return None
+        path = Path(folium.__file__).parent / "templates" / m.group(1)
+        if not path.is_file():
+            return None
+    return _element_of(path.read_text(encoding="utf-8"), str(path), path.parent)
 
 
 def _default_icon_js() -> str:
