@@ -160,9 +160,12 @@ def build_map(
 class GeoMap:
     """A folium map with geomap's layers, panels and offline assets.
 
-    ``folium_map`` is the underlying :class:`folium.Map`, built on first use; folium objects
-    added to it directly are kept (give them ids yourself if you need byte-identical output).
-    Rendering happens once and is cached; ``add_layer`` afterwards rebuilds the map.
+    ``folium_map`` is the underlying :class:`folium.Map`, built on first use; any folium object
+    or plugin added to it works offline (its assets are inlined, see :func:`inline_assets`)
+    and is kept when ``add_layer`` rebuilds the map (give such objects ids yourself if you
+    need byte-identical output). The HTML is cached until the map changes. ``elements``
+    are the page around the layers (title, legend, sources, time slider): see
+    :meth:`without` and :meth:`replace`.
     """
 
     def __init__(
@@ -187,6 +190,7 @@ class GeoMap:
         self._html: str | None = None
         self._html_key: object = None
         self._finished: list[tuple[Element, str, Element]] = []
+        self._built_keys: set[str] = set()
         self.elements: list[MapElement] = list(default_elements() if elements is None else elements)
 
     @property
@@ -199,13 +203,26 @@ class GeoMap:
     def add_layer(self, layer: Layer) -> GeoMap:
         """Add a layer above the others; returns the map, so calls can be chained."""
         self.layers.append(layer)
-        if self._html is not None:
-            self._fmap = None  # rendered folium maps cannot be rendered again cleanly: rebuild
+        if self._html is not None and self._fmap is not None:
+            # Rebuilt, so that the page is the one a fresh map with these layers gives; folium
+            # objects the user put on the map itself are carried over, above the layers.
+            finished = {key for parent, key, _ in self._finished if parent is self._fmap}
+            kept = [
+                (key, child)
+                for key, child in self._fmap._children.items()
+                if key not in self._built_keys and key not in finished
+            ]
             self._html = None
+            self._finished = []
+            self._build()
+            assert self._fmap is not None
+            for key, child in kept:
+                self._fmap.add_child(child, name=key)
         elif self._fmap is not None:
             assert self._ctx is not None
             with _counted_ids(self._ids):
                 layer.add_to(self._fmap, self._ctx)
+            self._built_keys = set(self._fmap._children)
         return self
 
     def to_html(self) -> str:
@@ -285,6 +302,7 @@ class GeoMap:
             for layer in self.layers:
                 layer.add_to(fmap, self._ctx)
         self._fmap = fmap
+        self._built_keys = set(fmap._children)  # the rest was added by the user
 
     def _finish(self, fmap: folium.Map, ctx: RenderContext) -> None:
         """Page elements, fit-to-bounds and the LayerControl (which must come last).

@@ -380,6 +380,16 @@ def test_folium_objects_added_after_rendering_are_drawn_and_inlined() -> None:
     assert again != page and again.count("L.control.layers(") == 1 and again.count("geomapFinish(") == 2
 
 
+def test_add_layer_after_rendering_keeps_the_users_folium_objects() -> None:
+    gmap = build_map(kursk_dataset())
+    folium.Circle([51.3, 36.3], radius=5000, color="#123456").add_to(gmap.folium_map)
+    first = gmap.to_html()
+    gmap.add_layer(FrontLine([(51.0, 35.0), (52.0, 36.0)]))
+    page = gmap.to_html()
+    assert '"#123456"' in first and '"#123456"' in page and count(page, "geomap-frontline") == 1
+    assert page.count("L.control.layers(") == 1 and page.index("L.circle(") < page.index("L.control.layers(")
+
+
 def test_page_elements_can_be_turned_off_or_replaced() -> None:
     from geomap.render import MapElement
 
