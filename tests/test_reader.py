@@ -175,3 +175,27 @@ def test_an_online_geocoder_places_what_the_gazetteer_does_not_know(tmp_path: Pa
     assert "geocoder" in plekhovo.reason
     assert any("found by the geocoder: Plekhovo" in n for n in ex.notes)
     assert not any(u.get("mention") == "Plekhovo" for u in ex.unresolved)
+
+
+def test_cli_map_uses_its_geocoder_and_layer_options(tmp_path: Path) -> None:
+    """`geomap map --geocoder nominatim --geocoder-url ... --layer ...`, against 127.0.0.1."""
+    from test_online_geocode import UA, FakeNominatim
+
+    article = tmp_path / "plekhovo.txt"
+    article.write_text("Russian troops moved from Sudzha to Plekhovo on 12 October 2024, officials said.\n")
+    out = tmp_path / "map.html"
+    layer = str(Path(__file__).resolve().parents[1] / "examples" / "custom_layer.py") + ":FrontLine"
+    srv = FakeNominatim()
+    srv.thread.start()
+    try:
+        rc = main([
+            "map", str(article), "-o", str(out), "-q", "--no-cache", "--geocoder", "nominatim",
+            "--geocoder-url", srv.url, "--user-agent", UA, "--layer", layer,
+        ])  # fmt: skip
+    finally:
+        srv.httpd.shutdown()
+        srv.httpd.server_close()
+    assert rc == 0 and srv.count("Plekhovo") == 1
+    page = out.read_text(encoding="utf-8")
+    assert "1 movement on the map" in page and "Plekhovo" in page
+    assert "Front line (approximate, Nov 2024)" in page
