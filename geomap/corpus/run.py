@@ -16,6 +16,7 @@ singleton, never pickled). The result is the same as the serial run's.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -30,6 +31,7 @@ import pandas as pd
 
 from geomap.corpus.reader import Article, iter_articles
 from geomap.corpus.store import records_of, records_to_frame, write_parquet
+from geomap.extract.resources import FALLBACK, available_languages, has_resources
 from geomap.files import OutputError, atomic_path, reason_of, write_text_atomic
 from geomap.model import GeomapError, Problem, Source
 
@@ -111,6 +113,27 @@ def process_batch(articles: list[Article]) -> BatchResult:
         records_to_frame(rows).to_parquet(buffer, index=False)
         payload = buffer.getvalue()
     return BatchResult(articles[0].seq if articles else 0, payload, done)
+
+
+def _unique_ids(items: Iterable[Article | Problem], problems: list[Problem]) -> Iterator[Article | Problem]:
+    """Articles whose id repeats one before (an id or url given twice, 1 and "1") get a derived id,
+    ``ID#SEQ`` (SEQ: the line or file number, stable across runs), with a warning: rows are
+    keyed by article id, so a clash would otherwise drop one article's events silently."""
+    seen: dict[str, str | None] = {}
+    for item in items:
+        if isinstance(item, Article):
+            if item.id in seen:
+                derived = f"{item.id}#{item.seq}"
+                n = 2
+                while derived in seen:
+                    derived, n = f"{item.id}#{item.seq}.{n}", n + 1
+                problems.append(Problem(
+                    f"article id {item.id!r} is also the id of {seen[item.id]}; this one is kept as {derived!r}",
+                    where=item.where, field="id", severity="warning",
+                ))  # fmt: skip
+                item = dataclasses.replace(item, id=derived)
+            seen[item.id] = item.where
+        yield item
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -234,12 +257,18 @@ def extract_corpus(
     problems: list[Problem] = []
 
     def todo() -> Iterator[Article]:
-        for item in iter_articles(Path(corpus)):
+        for item in _unique_ids(iter_articles(Path(corpus)), problems):
             if isinstance(item, Problem):
                 problems.append(item)
             elif item.id in already:
                 summary.skipped += 1
             else:
+                if item.language and not has_resources(item.language):
+                    problems.append(Problem(
+                        f"language {item.language!r} has no word lists (available: {', '.join(available_languages())}); "
+                        f"the article is read with the {FALLBACK!r} ones", where=item.where, field="language",
+                        severity="warning",
+                    ))  # fmt: skip
                 yield item
 
     bar = _Progress(sys.stderr.isatty() if progress is None else progress)
