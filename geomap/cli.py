@@ -119,7 +119,9 @@ def _parser() -> argparse.ArgumentParser:
         ("map", "extract from a news article and draw the map in one go"),
     ):
         p = sub.add_parser(name, help=helptext)
-        p.add_argument("article", type=Path, help="article as a UTF-8 text file")
+        p.add_argument("article", nargs="?",
+                       help="article: a UTF-8 text file, an HTML file or a web page's http(s) URL"
+                       + (" (or a corpus, below)" if name == "extract" else ""))
         p.add_argument(
             "-o",
             "--output",
@@ -132,11 +134,14 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--lang", help="language code (en, id, ru, uk, de, fr); detected when omitted")
         p.add_argument("--publisher", help="source publisher, kept on every event")
         p.add_argument("--title", help="source title (and map title)")
-        p.add_argument("--url", help="source URL")
+        p.add_argument("--url", help="source URL; without ARTICLE, the web page to fetch and read")
         if name == "map":
+            p.add_argument("--subtitle", help="line under the title")
             p.add_argument("--cdn", action="store_true", help="load Leaflet from a CDN: smaller file, needs the network")
             _picture_options(p)
             _route_options(p)
+            _layer_options(p)
+        _geocoder_options(p)
         if name == "extract":
             corpus = p.add_argument_group("corpus (ARTICLE is a folder of .txt/.html files or a .jsonl file; -o x.parquet)")
             corpus.add_argument("--workers", type=int, default=0, help="run on a local Dask cluster of N worker processes")
@@ -463,42 +468,55 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _article_arg(args: argparse.Namespace) -> str:
+    """ARTICLE, or --url when ARTICLE is not given."""
+    from geomap.model import GeomapError
+
+    if args.article is None and not args.url:
+        raise GeomapError("give an article (a file or a URL) or --url")
+    return args.article if args.article is not None else args.url
+
+
 def _extract(args: argparse.Namespace) -> Any:
-    from geomap.extract import extract, read_article
-    from geomap.io.validate import encoding_name
+    from geomap.extract import extract
+    from geomap.io.article import read_article
     from geomap.model import Source
 
-    text = read_article(args.article, encoding_name(args.encoding))
-    source = Source(publisher=args.publisher, title=args.title, url=args.url, published=args.published)
-    ex = extract(text, published=args.published, lang=args.lang, source=source, where=str(args.article))
+    where = _article_arg(args)
+    from geomap.io.validate import encoding_name
+
+    encoding = encoding_name(args.encoding)
+    article = read_article(where, encoding=encoding, **({"timeout": args.timeout} if args.timeout else {}))
+    text = article.text
+    published = args.published or article.published
+    source = Source(
+        publisher=args.publisher, title=args.title or article.title, url=args.url or article.url, published=published
+    )
+    ex = extract(text, published=published, lang=args.lang, source=source, where=where, geocoder=_geocoder(args))
     if not args.quiet:
         for note in ex.notes:
-            _say(f"{args.article}: note: {note}")
+            _say(f"{where}: note: {note}")
         for u in ex.unresolved:
-            where = f"{args.article}:{text.count(chr(10), 0, u['start']) + 1}" if u.get("start") is not None else str(args.article)
+            at = f"{where}:{text.count(chr(10), 0, u['start']) + 1}" if u.get("start") is not None else where
             what = f"unresolved {u['mention']!r}: " if u.get("mention") else ""
-            _say(f"{where}: warning: {what}{u.get('reason')}")
+            _say(f"{at}: warning: {what}{u.get('reason')}")
     return ex
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from geomap.extract.output import extraction_geojson, extraction_yaml
-    from geomap.files import write_text_atomic
-    from geomap.model import GeomapError
+    from geomap.io.article import is_url
 
-    if args.article.is_dir() or args.article.suffix.lower() in (".jsonl", ".ndjson") or args.output.suffix.lower() == ".parquet":
+    article = Path(args.article) if args.article is not None and not is_url(args.article) else None
+    if article is not None and (
+        article.is_dir() or article.suffix.lower() in (".jsonl", ".ndjson") or args.output.suffix.lower() == ".parquet"
+    ):
+        args.article = article
         out = args.output
-        _outputs(args, args.article, [out, out.with_name(out.stem + ".merges.json")])
+        _outputs(args, article, [out, out.with_name(out.stem + ".merges.json")])
         return _extract_corpus(args)
-    _outputs(args, args.article)
+    _outputs(args, Path(_article_arg(args)))
     ex = _extract(args)
-    suffix = args.output.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        write_text_atomic(args.output, extraction_yaml(ex))
-    elif suffix in (".geojson", ".json"):
-        write_text_atomic(args.output, json.dumps(extraction_geojson(ex), ensure_ascii=False, indent=1))
-    else:
-        raise GeomapError(f"{args.output}: unknown output type {suffix!r}; use .yaml or .geojson")
+    ex.save(args.output)
     if not args.quiet:
         print(
             f"wrote {args.output}: {len(ex.toponyms)} places, {len(ex.dates)} dates, "
@@ -527,14 +545,20 @@ def _extract_corpus(args: argparse.Namespace) -> int:
 def cmd_map(args: argparse.Namespace) -> int:
     from geomap.render import build_map
 
-    _outputs(args, args.article)
+    _outputs(args, Path(_article_arg(args)))
     ex = _extract(args)
     if not ex.dataset.events and not ex.dataset.movements:
-        _say(f"geomap: error: {args.article}: no events or movements found to draw")
+        _say(f"geomap: error: {_article_arg(args)}: no events or movements found to draw")
         return EXIT_FAILED
     headline = ex.dataset.sources[0].title if ex.dataset.sources else None
+    name = _article_arg(args).rstrip("/").rsplit("/", 1)[-1]
+    layers = [*_map_layers(args), *(_user_layers(args, ex.dataset) if args.layer else [])]
     gmap = build_map(
-        ex.dataset, layers=_map_layers(args), title=args.title or headline or f"Events in {args.article.name}", cdn=args.cdn
+        ex.dataset,
+        layers=layers,
+        title=args.title or headline or f"Events in {name}",
+        subtitle=args.subtitle,
+        cdn=args.cdn,
     )
     _save_map(gmap, args)
     if not args.quiet:

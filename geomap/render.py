@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import folium
 from branca.element import Element, MacroElement
@@ -47,6 +48,8 @@ __all__ = [
     "CDN_DROPPED",
     "CDN_URLS",
     "ONLY_WHEN_USED",
+    "OFFLINE_ASSETS",
+    "add_offline_asset",
 ]
 
 # CDN URL folium 0.20 writes -> file in geomap/assets inlined instead (scripts/vendor_assets.py).
@@ -119,6 +122,12 @@ CDN_DROPPED: frozenset[str] = frozenset(
         "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css",
     }
 )
+# Local copies of assets geomap does not vendor, given by the user (add_offline_asset).
+OFFLINE_ASSETS: dict[str, Path] = {}
+# A file folium asks for from its own GitHub repository: inlined from the installed folium.
+_FOLIUM_TEMPLATE = re.compile(
+    r"^https://cdn\.jsdelivr\.net/gh/python-visualization/folium(?:@[\w.-]+)?/folium/templates/([\w.-]+\.(?:js|css))$"
+)
 _TAG = re.compile(
     r'<script\b[^>]*\bsrc="(?P<js>[^"]+)"[^>]*>\s*</script>|<link\b[^>]*\bhref="(?P<css>[^"]+)"[^>]*>',
     re.IGNORECASE,
@@ -151,9 +160,12 @@ def build_map(
 class GeoMap:
     """A folium map with geomap's layers, panels and offline assets.
 
-    ``folium_map`` is the underlying :class:`folium.Map`, built on first use; folium objects
-    added to it directly are kept (give them ids yourself if you need byte-identical output).
-    Rendering happens once and is cached; ``add_layer`` afterwards rebuilds the map.
+    ``folium_map`` is the underlying :class:`folium.Map`, built on first use; any folium object
+    or plugin added to it works offline (its assets are inlined, see :func:`inline_assets`)
+    and is kept when ``add_layer`` rebuilds the map (give such objects ids yourself if you
+    need byte-identical output). The HTML is cached until the map changes. ``elements``
+    are the page around the layers (title, legend, sources, time slider): see
+    :meth:`without` and :meth:`replace`.
     """
 
     def __init__(
@@ -178,6 +190,7 @@ class GeoMap:
         self._html: str | None = None
         self._html_key: object = None
         self._finished: list[tuple[Element, str, Element]] = []
+        self._built_keys: set[str] = set()
         self.elements: list[MapElement] = list(default_elements() if elements is None else elements)
 
     @property
@@ -190,13 +203,26 @@ class GeoMap:
     def add_layer(self, layer: Layer) -> GeoMap:
         """Add a layer above the others; returns the map, so calls can be chained."""
         self.layers.append(layer)
-        if self._html is not None:
-            self._fmap = None  # rendered folium maps cannot be rendered again cleanly: rebuild
+        if self._html is not None and self._fmap is not None:
+            # Rebuilt, so that the page is the one a fresh map with these layers gives; folium
+            # objects the user put on the map itself are carried over, above the layers.
+            finished = {key for parent, key, _ in self._finished if parent is self._fmap}
+            kept = [
+                (key, child)
+                for key, child in self._fmap._children.items()
+                if key not in self._built_keys and key not in finished
+            ]
             self._html = None
+            self._finished = []
+            self._build()
+            assert self._fmap is not None
+            for key, child in kept:
+                self._fmap.add_child(child, name=key)
         elif self._fmap is not None:
             assert self._ctx is not None
             with _counted_ids(self._ids):
                 layer.add_to(self._fmap, self._ctx)
+            self._built_keys = set(self._fmap._children)
         return self
 
     def to_html(self) -> str:
@@ -276,6 +302,7 @@ class GeoMap:
             for layer in self.layers:
                 layer.add_to(fmap, self._ctx)
         self._fmap = fmap
+        self._built_keys = set(fmap._children)  # the rest was added by the user
 
     def _finish(self, fmap: folium.Map, ctx: RenderContext) -> None:
         """Page elements, fit-to-bounds and the LayerControl (which must come last).
@@ -496,6 +523,9 @@ def inline_assets(html: str, cdn: bool = False) -> str:
             return _cdn_tag(name) if cdn else _inlined(name)
         if url in CDN_DROPPED:
             return ""
+        local = _local_copy(url)
+        if local is not None:
+            return local
         if url.startswith(("http:", "https:", "//")) and not cdn:
             unknown.append(url)
         return match.group(0)
@@ -505,8 +535,8 @@ def inline_assets(html: str, cdn: bool = False) -> str:
         raise GeomapError(
             "the map would load these assets from the network: "
             + ", ".join(unknown)
-            + "; render with cdn=True to let it, or vendor them in geomap/assets "
-            "(scripts/vendor_assets.py) and add them to geomap.render.CDN_ASSETS"
+            + "; geomap has no offline copy of them: render with cdn=True to load them, or give a "
+            "local copy of each with geomap.render.add_offline_asset(url, path)"
         )
     return head + rest
 
@@ -526,24 +556,55 @@ def _cdn_tag(name: str) -> str:
 def _inlined(name: str) -> str:
     """The ``<script>``/``<style>`` element holding a vendored file."""
     base = resources.files("geomap") / "assets"
-    text = (base / name).read_text(encoding="utf-8")
+    element = _element_of((base / name).read_text(encoding="utf-8"), name, base / name.rsplit("/", 1)[0])
+    if name == "leaflet/leaflet.js":
+        element = element.replace("\n</script>", "\n" + _default_icon_js() + "\n</script>")
+    return element
+
+
+def _element_of(text: str, name: str, folder: Any) -> str:
+    """A JS or CSS file as an inline element; the CSS's relative images become data: URIs."""
     text = re.sub(r"^\s*//# sourceMappingURL=\S+\s*$", "", text, flags=re.MULTILINE)
     text = re.sub(r"/\*# sourceMappingURL=\S+ \*/", "", text)
     if name.endswith(".css"):
-        folder = name.rsplit("/", 1)[0]
 
         def data_uri(m: re.Match[str]) -> str:
-            data = (base / folder / m.group(1)).read_bytes()
+            data = (folder / m.group(1)).read_bytes()
             return f"url(data:image/png;base64,{base64.b64encode(data).decode()})"
 
         text = re.sub(r"url\(['\"]?(images/[\w.@-]+\.png)['\"]?\)", data_uri, text)
         if "</style" in text.lower():
-            raise GeomapError(f"geomap/assets/{name} contains '</style' and cannot be inlined")
+            raise GeomapError(f"{name} contains '</style' and cannot be inlined")
         return "<style>\n" + text + "\n</style>"
     text = re.sub("</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
-    if name == "leaflet/leaflet.js":
-        text += "\n" + _default_icon_js()
     return "<script>\n" + text + "\n</script>"
+
+
+def add_offline_asset(url: str, path: str | Path) -> None:
+    """Inline the local file ``path`` wherever a folium element asks for ``url``.
+
+    For a plugin geomap has not vendored: download its file once, and maps that use it open
+    offline again (``cdn=True`` is the other way out).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise GeomapError(f"{path}: no such file (the offline copy of {url})")
+    if not path.name.endswith((".js", ".css")):
+        raise GeomapError(f"{path}: an offline asset is a .js or .css file")
+    OFFLINE_ASSETS[url] = path
+
+
+def _local_copy(url: str) -> str | None:
+    """The inline element of an asset a user gave (add_offline_asset) or folium's wheel carries."""
+    path = OFFLINE_ASSETS.get(url)
+    if path is None:
+        m = _FOLIUM_TEMPLATE.match(url)
+        if m is None:
+            return None
+        path = Path(folium.__file__).parent / "templates" / m.group(1)
+        if not path.is_file():
+            return None
+    return _element_of(path.read_text(encoding="utf-8"), str(path), path.parent)
 
 
 def _default_icon_js() -> str:

@@ -295,3 +295,15 @@ def test_stock_folium_icon_heatmap_and_cluster_work_offline(browser: object, sit
         assert n(page, ".geomap-event") >= 1  # and geomap's own layers
     finally:
         page.close()  # type: ignore[attr-defined]
+
+
+def test_page_elements_turned_off_leave_a_working_map(browser: object, site: tuple[Path, str]) -> None:
+    gmap = build_map(kursk_dataset()).without("time slider", "legend")
+    loaded = open_map(browser, site, "bare.html", gmap.to_html())
+    page = loaded.page
+    try:
+        assert loaded.errors == [] and loaded.requests == []
+        assert n(page, ".geomap-time") == 0 and n(page, ".geomap-legend") == 0
+        assert n(page, ".geomap-title") == 1 and n(page, ".geomap-event") >= 1
+    finally:
+        page.close()  # type: ignore[attr-defined]

@@ -380,6 +380,16 @@ def test_folium_objects_added_after_rendering_are_drawn_and_inlined() -> None:
     assert again != page and again.count("L.control.layers(") == 1 and again.count("geomapFinish(") == 2
 
 
+def test_add_layer_after_rendering_keeps_the_users_folium_objects() -> None:
+    gmap = build_map(kursk_dataset())
+    folium.Circle([51.3, 36.3], radius=5000, color="#123456").add_to(gmap.folium_map)
+    first = gmap.to_html()
+    gmap.add_layer(FrontLine([(51.0, 35.0), (52.0, 36.0)]))
+    page = gmap.to_html()
+    assert '"#123456"' in first and '"#123456"' in page and count(page, "geomap-frontline") == 1
+    assert page.count("L.control.layers(") == 1 and page.index("L.circle(") < page.index("L.control.layers(")
+
+
 def test_page_elements_can_be_turned_off_or_replaced() -> None:
     from geomap.render import MapElement
 
@@ -414,6 +424,30 @@ def test_unvendored_plugin_asset_loads_from_the_network_with_cdn() -> None:
     assert '<script src="https://cdn.jsdelivr.net/npm/leaflet-ant-path@1.1.2/dist/leaflet-ant-path.min.js">' in page
 
 
+def test_local_copies_of_plugin_assets_are_inlined(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's own copy (add_offline_asset) and the files folium's wheel carries need no network."""
+    from folium.plugins import AntPath, HeatMapWithTime
+
+    from geomap.render import OFFLINE_ASSETS, add_offline_asset
+
+    ant_url = "https://cdn.jsdelivr.net/npm/leaflet-ant-path@1.1.2/dist/leaflet-ant-path.min.js"
+    copy = tmp_path / "leaflet-ant-path.js"
+    copy.write_text("L.Polyline.AntPath = L.Polyline; window.antCopy = '</script>';", encoding="utf-8")
+    monkeypatch.setattr("geomap.render.OFFLINE_ASSETS", dict(OFFLINE_ASSETS))
+    add_offline_asset(ant_url, copy)
+    gmap = build_map(kursk_dataset())
+    AntPath([[50, 30], [51, 31]]).add_to(gmap.folium_map)
+    page = gmap.to_html()
+    assert "window.antCopy = '<\\/script>';" in page and ant_url not in page
+    with pytest.raises(GeomapError, match="no such file"):
+        add_offline_asset(ant_url, tmp_path / "missing.js")
+    HeatMapWithTime([[[50.0, 36.0]]]).add_to(gmap.folium_map)
+    with pytest.raises(GeomapError, match="leaflet.timedimension") as err:
+        gmap.to_html()  # its timedimension scripts are not vendored ...
+    assert "pa7_hm" not in str(err.value)  # ... but folium's own two files are found in its wheel
+    assert "add_offline_asset" in str(err.value) and "vendor_assets" not in str(err.value)
+
+
 def test_unvendored_plugin_asset_is_an_error_not_a_request() -> None:
     class Ants(Layer):
         name = "Ants"
@@ -423,7 +457,7 @@ def test_unvendored_plugin_asset_is_an_error_not_a_request() -> None:
 
             AntPath([[50, 30], [51, 31]]).add_to(fmap)
 
-    with pytest.raises(GeomapError, match=r"leaflet-ant-path.*cdn=True.*vendor_assets"):
+    with pytest.raises(GeomapError, match=r"leaflet-ant-path.*cdn=True.*add_offline_asset"):
         build_map(kursk_dataset(), layers=[Ants()]).to_html()
 
 
