@@ -5,8 +5,9 @@
 
 The gold files (benchmarks/devset/gold, in git) name their article (``file``); the texts are
 third-party and live outside git, in --texts (default $GEOMAP_DEVSET or /work/devset/texts;
-``scripts/gather_devset.py`` fetches them again). A gold file whose text is missing is scored
-as empty and reported, so a lost text shows as a drop, not as a silently smaller set.
+``scripts/gather_devset.py`` fetches them again). A gold file whose text is missing is left out
+and named on stderr (benchmarks/devset/README.md lists the pages that could not be found again);
+``--missing-as-empty`` scores it as an empty extraction instead.
 
 Figures (geomap.evaluation): places P/R/F1 (161 km, or same ISO code / area name), dates F1,
 movements found with origin AND destination right (recall; a gold movement with no stated
@@ -32,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from geomap.evaluation import FileScores, Scores, load_json, pool, score_gold_files  # noqa: E402
 from geomap.evaluation.figures import HEAD, details, row  # noqa: E402
+from geomap.evaluation.scoring import find_text  # noqa: E402
 from geomap.model import GeomapError  # noqa: E402
 
 DEFAULT_GOLD = ROOT / "benchmarks" / "devset" / "gold"
@@ -162,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--details", action="store_true", help="per-file rows and what each missed")
     ap.add_argument("--json", action="store_true", help="print JSON instead of tables")
     ap.add_argument("--peer", action="store_true", help="also score geotext + dateparser on the same texts")
+    ap.add_argument("--missing-as-empty", action="store_true",
+                    help="score a gold file whose text is missing as an empty extraction (default: leave it out)")
     args = ap.parse_args(argv)
     texts = args.texts or default_texts()
     try:
@@ -169,6 +173,14 @@ def main(argv: list[str] | None = None) -> int:
         golds = select(args.gold, args.split, langs)
         if not golds:
             raise GeomapError(f"{args.gold}: no gold files for split {args.split!r}" + (f" and {args.lang}" if langs else ""))
+        if not args.missing_as_empty:
+            kept = [g for g in golds if find_text(g, load_json(g), [texts])]
+            for g in golds:
+                if g not in kept:
+                    print(f"eval_devset: {g.name}: no text in {texts}; left out", file=sys.stderr)
+            golds = kept
+            if not golds:
+                raise GeomapError(f"{texts}: none of the selected gold files has its text there")
         t0 = time.perf_counter()
         ours = score_gold_files(golds, texts=[texts])
         elapsed = time.perf_counter() - t0
