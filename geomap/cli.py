@@ -40,24 +40,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except OutputError as exc:
-        print(f"geomap: {exc}", file=sys.stderr)
+        _say(f"geomap: {exc}")
         return EXIT_FAILED
     except ArgumentError as exc:
-        print(f"geomap: error: {_OPTION_OF.get(exc.argument, exc.argument)}: {exc.detail}", file=sys.stderr)
+        _say(f"geomap: error: {_OPTION_OF.get(exc.argument, exc.argument)}: {exc.detail}")
         return EXIT_FAILED
     except GeomapError as exc:
-        print(f"geomap: error: {exc}", file=sys.stderr)
+        _say(f"geomap: error: {exc}")
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("geomap: interrupted", file=sys.stderr)
+        _say("geomap: interrupted")
         return 130
     except BrokenPipeError:
         return EXIT_OK
 
 
+def _say(text: object) -> None:
+    """One message on stderr, input echoed in it without raw terminal escapes (ESC, BEL, ...)."""
+    from geomap.textclean import escape_controls
+
+    print(escape_controls(str(text)), file=sys.stderr)
+
+
 def _show_warning(message: Any, category: Any, *_: Any, **__: Any) -> None:
     """Library warnings (a corrupt cache moved aside, ...) as one line, not Python's two."""
-    print(f"geomap: warning: {message}", file=sys.stderr)
+    _say(f"geomap: warning: {message}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -202,6 +209,8 @@ def _map_layers(args: argparse.Namespace) -> list[Any]:
 
 def _common_input(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help="exit 1 if any input problem is found")
+    p.add_argument("--encoding", metavar="NAME", help="encoding of the input when it is not UTF-8, e.g. cp1251, "
+                   "latin-1 (a byte-order mark, as Excel's 'Unicode text' has, is read without it)")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
 
@@ -231,7 +240,7 @@ def _user_layers(args: argparse.Namespace, dataset: Dataset | None = None) -> li
         except LayerError as exc:
             if not args.keep_going:
                 raise
-            print(f"geomap: warning: {exc}; layer {spec!r} left out (--keep-going)", file=sys.stderr)
+            _say(f"geomap: warning: {exc}; layer {spec!r} left out (--keep-going)")
             continue
         out.append(layer)
     return out
@@ -289,7 +298,7 @@ def _geocoder_options(p: argparse.ArgumentParser) -> None:
 _OPTION_OF = {
     "geocoder": "--geocoder", "url": "--geocoder-url", "user_agent": "--user-agent", "api_key": "--api-key",
     "timeout": "--timeout", "retries": "--retries", "max_wait": "--max-wait", "batch_timeout": "--batch-timeout",
-    "size": "--size", "path": "-o/--output",
+    "size": "--size", "path": "-o/--output", "encoding": "--encoding",
 }  # fmt: skip
 
 
@@ -318,7 +327,7 @@ def _load(args: argparse.Namespace) -> Dataset:
     from geomap.io import read_events
 
     geocoder = _geocoder(args)
-    dataset = read_events(args.events)
+    dataset = read_events(args.events, encoding=args.encoding)
     resolve_dataset(dataset, geocoder)
     return dataset
 
@@ -326,10 +335,10 @@ def _load(args: argparse.Namespace) -> Dataset:
 def _report(dataset: Dataset, args: argparse.Namespace) -> int:
     for problem in dataset.problems:
         if not (args.quiet and problem.severity != "error"):
-            print(problem, file=sys.stderr)
+            _say(problem)
     n_err = len(dataset.errors)
     if n_err and not args.quiet:
-        print(f"geomap: {n_err} entr{'y' if n_err == 1 else 'ies'} rejected (see above)", file=sys.stderr)
+        _say(f"geomap: {n_err} entr{'y' if n_err == 1 else 'ies'} rejected (see above)")
     return EXIT_PROBLEMS if (args.strict and dataset.problems) else EXIT_OK
 
 
@@ -340,7 +349,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     dataset = _load(args)
     if not dataset.events and not dataset.movements:
         _report(dataset, args)
-        print(f"geomap: error: {args.events}: nothing to draw (no valid events or movements)", file=sys.stderr)
+        _say(f"geomap: error: {args.events}: nothing to draw (no valid events or movements)")
         return EXIT_FAILED
     layers = [*_map_layers(args), *(_user_layers(args, dataset) if args.layer else [])]
     gmap = build_map(dataset, layers=layers, title=args.title, subtitle=args.subtitle, cdn=args.cdn)
@@ -372,7 +381,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     dataset = _load(args)
     if not dataset.events and not dataset.movements:
         _report(dataset, args)
-        print(f"geomap: error: {args.events}: nothing to export (no valid events or movements)", file=sys.stderr)
+        _say(f"geomap: error: {args.events}: nothing to export (no valid events or movements)")
         return EXIT_FAILED
     written = export(dataset, args.output, extra_layers=_user_layers(args, dataset))
     rc = _report(dataset, args)
@@ -392,7 +401,7 @@ def cmd_layers(args: argparse.Namespace) -> int:
     target_width = max((len(i.target) for i in infos), default=6)
     for i in infos:
         print(f"{i.name:<{width}}  {i.target:<{target_width}}  {i.summary}")
-    print("\nAlso: --layer path/to/file.py:ClassName (a subclass of geomap.layer.Layer).", file=sys.stderr)
+    _say("\nAlso: --layer path/to/file.py:ClassName (a subclass of geomap.layer.Layer).")
     return EXIT_OK
 
 
@@ -407,7 +416,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     try:
         location = geocoder.geocode(query, exactly_one=True, **hints)
     except ValueError as exc:
-        print(f"geomap: error: {exc}", file=sys.stderr)
+        _say(f"geomap: error: {exc}")
         return EXIT_FAILED
     if location is None:
         if args.json:
@@ -415,7 +424,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
         else:
             problem = query_problem(query) or failure_of(geocoder)
             shown = query if len(query) <= 60 else query[:60] + "..."
-            print(f"no match for {shown!r}" + (f": {problem}" if problem else ""), file=sys.stderr)
+            _say(f"no match for {shown!r}" + (f": {problem}" if problem else ""))
         return EXIT_PROBLEMS
     raw = dict(location.raw)
     candidates = raw.pop("candidates", [])[: args.candidates]
@@ -453,7 +462,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
     cache = GeocodeCache()
     if args.action == "clear":
         n = cache.clear(expired_only=args.expired)
-        print(f"removed {n} cached answer{'' if n == 1 else 's'} from {cache.path}", file=sys.stderr)
+        _say(f"removed {n} cached answer{'' if n == 1 else 's'} from {cache.path}")
     else:
         print(cache.stats().format())
     return EXIT_OK
@@ -474,7 +483,10 @@ def _extract(args: argparse.Namespace) -> Any:
     from geomap.model import Source
 
     where = _article_arg(args)
-    article = read_article(where, **({"timeout": args.timeout} if args.timeout else {}))
+    from geomap.io.validate import encoding_name
+
+    encoding = encoding_name(args.encoding)
+    article = read_article(where, encoding=encoding, **({"timeout": args.timeout} if args.timeout else {}))
     text = article.text
     published = args.published or article.published
     source = Source(
@@ -483,11 +495,11 @@ def _extract(args: argparse.Namespace) -> Any:
     ex = extract(text, published=published, lang=args.lang, source=source, where=where, geocoder=_geocoder(args))
     if not args.quiet:
         for note in ex.notes:
-            print(f"{where}: note: {note}", file=sys.stderr)
+            _say(f"{where}: note: {note}")
         for u in ex.unresolved:
             at = f"{where}:{text.count(chr(10), 0, u['start']) + 1}" if u.get("start") is not None else where
             what = f"unresolved {u['mention']!r}: " if u.get("mention") else ""
-            print(f"{at}: warning: {what}{u.get('reason')}", file=sys.stderr)
+            _say(f"{at}: warning: {what}{u.get('reason')}")
     return ex
 
 
@@ -526,7 +538,7 @@ def _extract_corpus(args: argparse.Namespace) -> int:
         merge=not args.no_merge,
         progress=None if not args.quiet else False,
     )
-    print(summary.format(), file=sys.stderr)
+    _say(summary.format())
     return EXIT_PROBLEMS if (args.strict and (summary.failures or summary.problems)) else EXIT_OK
 
 
@@ -536,7 +548,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     _outputs(args, Path(_article_arg(args)))
     ex = _extract(args)
     if not ex.dataset.events and not ex.dataset.movements:
-        print(f"geomap: error: {_article_arg(args)}: no events or movements found to draw", file=sys.stderr)
+        _say(f"geomap: error: {_article_arg(args)}: no events or movements found to draw")
         return EXIT_FAILED
     headline = ex.dataset.sources[0].title if ex.dataset.sources else None
     name = _article_arg(args).rstrip("/").rsplit("/", 1)[-1]
@@ -550,7 +562,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     )
     _save_map(gmap, args)
     if not args.quiet:
-        print(f"wrote {args.output}: {len(ex.dataset.events)} events, {len(ex.dataset.movements)} movements", file=sys.stderr)
+        _say(f"wrote {args.output}: {len(ex.dataset.events)} events, {len(ex.dataset.movements)} movements")
     return EXIT_PROBLEMS if (args.strict and ex.unresolved) else EXIT_OK
 
 

@@ -86,9 +86,9 @@ ONLY_WHEN_USED: dict[str, str] = {
     "leaflet.awesome-markers/leaflet.awesome-markers.min.js": "L.AwesomeMarkers",
     "leaflet.awesome-markers/leaflet.awesome-markers.css": "L.AwesomeMarkers",
 }
-_FOLIUM_GH = "https://cdn.jsdelivr.net/gh/python-visualization/folium@v0.20.0/folium/templates/"
 # With ``cdn=True``: vendored file -> the same file of the same npm release on jsDelivr, loaded
-# with Subresource Integrity computed from our copy (so a changed CDN file is refused).
+# with Subresource Integrity computed from our copy (so a changed CDN file is refused). Files
+# with no npm release (folium's Leaflet.heat) stay inlined: no CDN copy is known to match.
 CDN_URLS: dict[str, str] = {
     "leaflet/leaflet.js": "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js",
     "leaflet/leaflet.css": "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css",
@@ -108,7 +108,6 @@ CDN_URLS: dict[str, str] = {
     "leaflet.awesome-markers/leaflet.awesome-markers.css": (
         "https://cdn.jsdelivr.net/npm/leaflet.awesome-markers@2.0.5/dist/leaflet.awesome-markers.css"
     ),
-    "leaflet.heat/leaflet_heat.min.js": _FOLIUM_GH + "leaflet_heat.min.js",
 }
 # CDN assets folium adds to every map that only style icon glyphs (Bootstrap, glyphicons, Font
 # Awesome; folium's rotate CSS is not in its wheel): removed, so a folium.Icon draws its marker
@@ -520,7 +519,7 @@ def inline_assets(html: str, cdn: bool = False) -> str:
             if name in done or (word is not None and word not in rest):
                 return ""
             done.add(name)
-            return _cdn_tag(name) if cdn else _inlined(name)
+            return _cdn_tag(name) if cdn and name in CDN_URLS else _inlined(name)
         if url in CDN_DROPPED:
             return ""
         local = _local_copy(url)

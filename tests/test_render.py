@@ -420,7 +420,14 @@ def test_unvendored_plugin_asset_loads_from_the_network_with_cdn() -> None:
 
             AntPath([[50, 30], [51, 31]]).add_to(fmap)
 
-    page = build_map(kursk_dataset(), layers=[Ants()], cdn=True).to_html()
+    from folium.plugins import HeatMap
+
+    gmap = build_map(kursk_dataset(), layers=[Ants()], cdn=True)
+    HeatMap([[50.0, 36.0, 1.0]]).add_to(gmap.folium_map)
+    folium.Marker([51.0, 36.0], icon=folium.Icon()).add_to(gmap.folium_map)
+    page = gmap.to_html()
+    assert "simpleheat" in page and "cdn.jsdelivr.net/gh/" not in page  # no CDN copy known to match: inlined
+    assert re.search(r'src="https://cdn.jsdelivr.net/npm/leaflet.awesome-markers@2.0.5/[^"]+" integrity="sha384-', page)
     assert '<script src="https://cdn.jsdelivr.net/npm/leaflet-ant-path@1.1.2/dist/leaflet-ant-path.min.js">' in page
 
 

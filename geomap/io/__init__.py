@@ -28,7 +28,7 @@ from .geojson import (
 )
 from .gpkg import read_gpkg, write_feature_layer, write_gpkg
 from .kml import write_kml
-from .validate import raise_if_problems
+from .validate import input_encoding, raise_if_problems
 from .yaml_events import read_yaml
 
 __all__ = [
@@ -97,8 +97,10 @@ def _suffix(path: str | Path) -> str:
     return Path(path).suffix.casefold()
 
 
-def read_events(path: str | Path, *, strict: bool = False) -> Dataset:
-    """Read an events file by its extension; ``strict`` turns any problem into one GeomapError listing all."""
+def read_events(path: str | Path, *, strict: bool = False, encoding: str | None = None) -> Dataset:
+    """Read an events file by its extension; ``strict`` turns any problem into one GeomapError listing all.
+
+    ``encoding``: of a text file without a byte-order mark (default UTF-8; a BOM always wins)."""
     where = str(path)
     reader = READERS.get(_suffix(path))
     if reader is None:
@@ -106,7 +108,8 @@ def read_events(path: str | Path, *, strict: bool = False) -> Dataset:
             f"{where}: unknown file type '{Path(path).suffix or '(none)'}'; "
             f"readable: {', '.join(sorted(READERS))}"
         )
-    dataset = reader(path, where=where)
+    with input_encoding(encoding):
+        dataset = reader(path, where=where)
     if strict:
         raise_if_problems(where, dataset.problems)
     return dataset

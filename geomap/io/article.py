@@ -59,16 +59,23 @@ def looks_like_html(data: bytes) -> bool:
     return bool(_HTML_START.match(data[:4096]))
 
 
-def read_article(source: str | Path, timeout: float = 30.0) -> ArticleText:
-    """The article at ``source``: a URL (fetched), an HTML file or a UTF-8 text file."""
+def read_article(source: str | Path, timeout: float = 30.0, encoding: str | None = None) -> ArticleText:
+    """The article at ``source``: a URL (fetched), an HTML file or a UTF-8 text file
+    (``encoding``: of a text file that is not UTF-8; a UTF-16 byte-order mark is read without it)."""
     if is_url(source):
         return fetch_article(str(source), timeout=timeout)
-    return read_article_file(Path(source))
+    return read_article_file(Path(source), encoding=encoding)
 
 
-def read_article_file(path: Path) -> ArticleText:
-    """Read an article file, refusing what is not one (missing, binary, huge, empty)."""
+def read_article_file(path: Path, encoding: str | None = None) -> ArticleText:
+    """Read an article file, refusing what is not one (missing, binary, huge, empty); the size is
+    checked before reading."""
     try:
+        if path.is_file() and path.stat().st_size > MAX_ARTICLE_BYTES:
+            raise GeomapError(
+                f"{path}: {path.stat().st_size:,} bytes is too large for one article (limit {MAX_ARTICLE_BYTES:,}); "
+                "split it into articles"
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise GeomapError(f"{path}: no such file") from None
@@ -76,11 +83,23 @@ def read_article_file(path: Path) -> ArticleText:
         raise GeomapError(f"{path}: a folder, not an article file") from None
     except OSError as exc:
         raise GeomapError(f"{path}: cannot read: {exc.strerror}") from None
-    return decode_article(data, str(path), html=path.suffix.lower() in HTML_SUFFIXES or None)
+    return decode_article(data, str(path), html=path.suffix.lower() in HTML_SUFFIXES or None, encoding=encoding)
 
 
-def decode_article(data: bytes, where: str, html: bool | None = None, url: str | None = None) -> ArticleText:
-    """Bytes of an article as text: HTML (``html``, or None to tell by the content) or UTF-8 text."""
+def decode_article(
+    data: bytes, where: str, html: bool | None = None, url: str | None = None, encoding: str | None = None
+) -> ArticleText:
+    """Bytes of an article as text: HTML (``html``, or None to tell by the content) or UTF-8 text
+    (or ``encoding``'s, or UTF-16 with its byte-order mark)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        encoding and not encoding.replace("_", "-").lower().startswith("utf-8")
+    ):
+        try:  # UTF-16 has NUL bytes: decoded before the binary check
+            data = data.decode(encoding or "utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            what = f"not {encoding} text" if encoding else "not UTF-8 text (it starts as UTF-16 but is not that either)"
+            line = data[: exc.start].count(b"\n") + 1
+            raise GeomapError(f"{where}: line {line}: {what} (byte {exc.start})") from None
     if len(data) > MAX_ARTICLE_BYTES:
         raise GeomapError(
             f"{where}: {len(data):,} bytes is too large for one article (limit {MAX_ARTICLE_BYTES:,}); "
@@ -94,7 +113,9 @@ def decode_article(data: bytes, where: str, html: bool | None = None, url: str |
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise GeomapError(f"{where}: line {line}: not UTF-8 text (byte {exc.start})") from None
+        raise GeomapError(
+            f"{where}: line {line}: not UTF-8 text (byte {exc.start}); give its encoding with --encoding NAME"
+        ) from None
     if not text.strip():
         raise GeomapError(f"{where}: the file is empty")
     return ArticleText(text=text, url=url, where=where)

@@ -24,6 +24,7 @@ from shapely.geometry import MultiLineString, Point
 
 from geomap.files import OutputError, atomic_path
 from geomap.model import Dataset, GeomapError
+from geomap.textclean import strip_controls
 
 from .frame import (
     CRS,
@@ -80,8 +81,8 @@ def _columns(
             ]
             data.append(np.array(rounded, dtype="float64"))
             masks.append(None)
-        else:
-            data.append(np.array(values, dtype=object))
+        else:  # text: NUL would cut a string, other controls kept out as in every output
+            data.append(np.array([strip_controls(x) if isinstance(x, str) else x for x in values], dtype=object))
             masks.append(None)
     return data, masks
 
