@@ -539,3 +539,20 @@ def test_eval_devset_prints_per_language_split_and_pooled_figures() -> None:
     assert "== geomap, split test: 1 articles" in table and "\nde " in table and "\nen " not in table
     bad = subprocess.run([*cmd, "--lang", "xx"], capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "no gold files" in bad.stderr and "Traceback" not in bad.stderr
+
+
+DEVSET = sorted((ROOT / "benchmarks" / "devset" / "gold").glob("*.gold.json"))
+
+
+def test_devset_gold_files_are_valid_and_split_about_one_third_test() -> None:
+    """The real-news gold (texts live outside git): every file passes the checks and names its page."""
+    assert len(DEVSET) >= 40
+    for path in DEVSET:
+        gold = _load(path)
+        assert check_gold(gold, where=path.name) == [], path.name
+        assert gold["split"] in ("dev", "test") and str(gold["url"]).startswith("http"), path.name
+        assert gold["file"] == path.name.removesuffix(".gold.json") + ".txt", path.name
+    test = sum(_load(p)["split"] == "test" for p in DEVSET)
+    assert 0.25 <= test / len(DEVSET) <= 0.45
+    langs = {_load(p)["language"] for p in DEVSET}
+    assert {"en", "id", "ru", "uk", "de", "fr", "es", "pt", "ar", "pl", "tr", "zh", "fa", "he", "ja", "ko", "it"} <= langs
