@@ -48,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GeomapError as exc:
         _say(f"geomap: error: {exc}")
         return EXIT_FAILED
+    except (RecursionError, OverflowError, MemoryError) as exc:  # a last guard: one line, not a traceback
+        _say(f"geomap: error: the input is too deeply nested or too large to handle ({type(exc).__name__}: {exc})")
+        return EXIT_FAILED
     except KeyboardInterrupt:
         _say("geomap: interrupted")
         return 130
@@ -298,7 +301,7 @@ def _geocoder_options(p: argparse.ArgumentParser) -> None:
 _OPTION_OF = {
     "geocoder": "--geocoder", "url": "--geocoder-url", "user_agent": "--user-agent", "api_key": "--api-key",
     "timeout": "--timeout", "retries": "--retries", "max_wait": "--max-wait", "batch_timeout": "--batch-timeout",
-    "size": "--size", "path": "-o/--output", "encoding": "--encoding",
+    "size": "--size", "path": "-o/--output", "encoding": "--encoding", "scheduler": "--scheduler",
 }  # fmt: skip
 
 

@@ -33,7 +33,7 @@ from geomap.corpus.reader import Article, iter_articles
 from geomap.corpus.store import records_of, records_to_frame, write_parquet
 from geomap.extract.resources import FALLBACK, available_languages, has_resources
 from geomap.files import OutputError, atomic_path, reason_of, write_text_atomic
-from geomap.model import GeomapError, Problem, Source
+from geomap.model import ArgumentError, GeomapError, Problem, Source
 
 __all__ = ["CorpusSummary", "extract_corpus", "process_batch", "BatchResult"]
 
@@ -312,13 +312,20 @@ def extract_corpus(
     return summary
 
 
+SCHEDULER_TIMEOUT = 10  # seconds to reach an existing Dask scheduler
+
+
 def _run_dask(batches: Iterator[list[Article]], take: Callable[[BatchResult], None], workers: int, scheduler: str | None) -> None:
     """Run the batches on Dask, a bounded number in flight, writing each result as it arrives."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, ValueError, TypeError) as exc:  # not an address, refused, timed out
+            detail = " ".join(str(exc).split())[:200]
+            raise ArgumentError("scheduler", f"cannot reach the Dask scheduler {scheduler!r}: {detail}") from None
     else:
         cluster = LocalCluster(
             n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None

@@ -167,6 +167,8 @@ def _features(path: str | Path, where: str) -> list[Any]:
         raise GeomapError(
             f"{where}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise GeomapError(f"{where}: JSON nested too deeply to read (arrays or objects thousands deep)") from None
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":

@@ -35,6 +35,7 @@ from geomap.model import (
     Problem,
     Source,
     Status,
+    period,
 )
 from geomap.textclean import CONTROLS, strip_controls
 
@@ -392,8 +393,11 @@ def date_and_precision(
     except DateError as exc:
         row.error(date_name, str(exc))
         return None
+    except (OverflowError, ValueError) as exc:  # a week or day past the calendar's ends
+        row.error(date_name, f"cannot read the date {_shown(value)}: {exc}")
+        return None
     if is_blank(precision_value):
-        return day, form
+        return _in_calendar(row, date_name, value, day, form)
     try:
         precision = parse_precision(precision_value)
     except DateError as exc:
@@ -405,6 +409,18 @@ def date_and_precision(
         row.error(
             precision_name, f"{precision_name} '{precision}' is finer than the date '{value}' gives ({form})"
         )
+        return None
+    return _in_calendar(row, date_name, value, day, precision)
+
+
+def _in_calendar(
+    row: Row, name: str, value: Any, day: dt.date | None, precision: DatePrecision
+) -> tuple[dt.date | None, DatePrecision] | None:
+    """The date, unless the period it stands for runs past 9999-12-31 (9999-W52 does)."""
+    try:
+        period(day, precision)
+    except OverflowError:
+        row.error(name, f"the {precision} of {_shown(value)} runs past 9999-12-31, the last day dates can have")
         return None
     return day, precision
 
