@@ -5,7 +5,7 @@
 
 The texts are third-party, so they stay out of git: each gold file names its article
 (``file``) and its ``url``; this script downloads the page, finds the main text with
-trafilatura (``pip install -e '.[bench]'``) and writes it to OUT/<file>. ``--html DIR`` reads
+trafilatura (a geomap dependency) and writes it to OUT/<file>. ``--html DIR`` reads
 saved pages (DIR/<stem>.html) instead of the network. Afterwards every gold mention and
 quote is checked against the text (``check_gold``): a page that changed since it was
 annotated shows up as the mentions it lost, and the gold's ``note`` says how the annotated
@@ -30,7 +30,7 @@ def fetch_text(url: str, html_file: Path | None) -> str | None:
     try:
         import trafilatura
     except ImportError:
-        raise SystemExit("gather_devset: needs trafilatura (pip install -e '.[bench]')") from None
+        raise SystemExit("gather_devset: needs trafilatura (pip install -e .)") from None
     if html_file is not None:
         html = html_file.read_text(encoding="utf-8", errors="replace")
     else:
