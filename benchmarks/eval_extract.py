@@ -3,7 +3,7 @@
     python benchmarks/eval_extract.py [--details] [--shared ../shared]
 
 Each gold file's article is extracted with its publication date and language, and scored with
-geomap.score (places P/R/F1 at 161 km or same ISO code, dates, movement recall).
+geomap.evaluation (places P/R/F1 at 161 km or same ISO code, dates, movement recall).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from geomap.evaluation import Scores, score  # noqa: E402
 from geomap.extract import extract  # noqa: E402
-from geomap.score import Scores, score  # noqa: E402
 
 
 def main() -> int:

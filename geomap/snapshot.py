@@ -13,12 +13,12 @@ or online tiles.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+from geomap.files import temp_path
 from geomap.model import ArgumentError, GeomapError
 
 __all__ = ["save_image", "find_chromium", "parse_size", "IMAGE_SUFFIXES", "DEFAULT_SIZE", "CHROMIUM_ENV"]
@@ -106,7 +106,7 @@ def save_image(
     page = _printable(html, width, height)
     out.parent.mkdir(parents=True, exist_ok=True)
     # Chromium writes beside the output under a temporary name; the rename makes it appear whole.
-    drawn = out.with_name(f".{out.name}.{secrets.token_hex(4)}.tmp{suffix}")
+    drawn = temp_path(out)
     with tempfile.TemporaryDirectory(prefix="geomap-snapshot-") as tmp:
         work = Path(tmp)
         (work / "map.html").write_text(page, encoding="utf-8")

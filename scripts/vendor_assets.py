@@ -1,12 +1,17 @@
 """Vendor the JavaScript/CSS that geomap inlines into its HTML maps, from the npm registry.
 
-The maps must open with no network, so Leaflet, jQuery (folium's popups need it) and
-Leaflet.markercluster (for folium's cluster plugins) are
+The maps must open with no network, so Leaflet, jQuery (folium's popups need it),
+Leaflet.markercluster (folium's cluster plugins), Leaflet.awesome-markers (``folium.Icon``)
+and Leaflet.heat (``folium.plugins.HeatMap``, which folium ships in its own wheel) are
 copied into ``geomap/assets/`` at pinned versions and inlined at render time. This script
 redoes that copy: ``npm pack`` each package in a temporary directory, check the tarball
 against the registry's integrity hash, extract only the files listed in PACKAGES (minified
-dist files and the licence), and write ``geomap/assets/manifest.json`` with the sha256 of
-every file so that tests can prove the files were not edited by hand.
+dist files and the licence), copy FOLIUM_FILES from the installed folium, and write
+``geomap/assets/manifest.json`` with the sha256 of every file so that tests can prove the
+files were not edited by hand. Licences: Leaflet BSD-2-Clause, jQuery MIT,
+Leaflet.markercluster MIT, Leaflet.awesome-markers MIT (its package.json says ISC; the
+LICENSE file it ships is MIT), Leaflet.heat/simpleheat BSD-2-Clause (see
+geomap/assets/leaflet.heat/README.md).
 
     python scripts/vendor_assets.py           # fetch and (re)write geomap/assets/
     python scripts/vendor_assets.py --check   # only verify the files against the manifest
@@ -61,6 +66,24 @@ PACKAGES: dict[str, tuple[str, dict[str, str]]] = {
             "package/MIT-LICENCE.txt": "leaflet.markercluster/MIT-LICENCE.txt",
         },
     ),
+    # folium.Icon draws with L.AwesomeMarkers (folium asks for 2.0.2 on cdnjs; 2.0.5 is on npm).
+    "leaflet.awesome-markers": (
+        "2.0.5",
+        {
+            "package/dist/leaflet.awesome-markers.min.js": "leaflet.awesome-markers/leaflet.awesome-markers.min.js",
+            "package/dist/leaflet.awesome-markers.css": "leaflet.awesome-markers/leaflet.awesome-markers.css",
+            "package/dist/images/markers-soft.png": "leaflet.awesome-markers/images/markers-soft.png",
+            "package/dist/images/markers-soft@2x.png": "leaflet.awesome-markers/images/markers-soft@2x.png",
+            "package/dist/images/markers-shadow.png": "leaflet.awesome-markers/images/markers-shadow.png",
+            "package/dist/images/markers-shadow@2x.png": "leaflet.awesome-markers/images/markers-shadow@2x.png",
+            "package/LICENSE": "leaflet.awesome-markers/LICENSE",
+        },
+    ),
+}
+# Files folium carries in its wheel (no npm release of the patched copy): folium package
+# path -> file under geomap/assets/; the manifest records the folium version they came from.
+FOLIUM_FILES: dict[str, str] = {
+    "templates/leaflet_heat.min.js": "leaflet.heat/leaflet_heat.min.js",
 }
 
 
@@ -111,8 +134,24 @@ def fetch() -> dict[str, object]:
                 "files": copied,
             }
             print(f"vendored {spec}: {len(copied)} files")
+    manifest["packages"]["folium"] = _copy_from_folium()  # type: ignore[index]
     MANIFEST.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return manifest
+
+
+def _copy_from_folium() -> dict[str, object]:
+    """Copy FOLIUM_FILES out of the installed folium package."""
+    import folium
+
+    base = Path(folium.__file__).parent
+    copied: dict[str, str] = {}
+    for member, target in FOLIUM_FILES.items():
+        dest = ASSETS / target
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes((base / member).read_bytes())
+        copied[target] = sha256(dest)
+    print(f"vendored from folium {folium.__version__}: {len(copied)} files")
+    return {"version": folium.__version__, "integrity": "installed wheel", "files": copied}
 
 
 def check() -> list[str]:

@@ -266,3 +266,44 @@ def test_online_tiles_are_off_until_chosen(kursk: Loaded) -> None:
     page.wait_for_timeout(300)  # type: ignore[attr-defined]
     assert kursk.requests and all(u.startswith("https://tile.openstreetmap.org/") for u in kursk.requests)
     assert n(page, "path.geomap-country") > 150  # offline, the outlines are still there
+
+
+def test_stock_folium_icon_heatmap_and_cluster_work_offline(browser: object, site: tuple[Path, str]) -> None:
+    """folium objects added to folium_map (after a first render) draw with no request and no error."""
+    import folium
+    from folium.plugins import HeatMap, MarkerCluster
+
+    gmap = build_map(kursk_dataset(), subtitle="October 2024")
+    gmap.to_html()
+    folium.Marker([51.0, 36.0], icon=folium.Icon(color="red")).add_to(gmap.folium_map)
+    HeatMap([[50.0, 36.0, 1.0], [50.4, 36.3, 2.0], [50.8, 35.9, 1.5]], name="Heat").add_to(gmap.folium_map)
+    cluster = MarkerCluster(name="Clustered").add_to(gmap.folium_map)
+    for i in range(30):
+        folium.Marker([50.0 + i * 0.001, 35.0 + i * 0.001]).add_to(cluster)
+    loaded = open_map(browser, site, "stock.html", gmap.to_html())
+    page = loaded.page
+    try:
+        assert loaded.errors == [] and loaded.requests == []
+        assert n(page, ".awesome-marker.awesome-marker-icon-red") == 1
+        background = page.locator(".awesome-marker-icon-red").evaluate("e => getComputedStyle(e).backgroundImage")  # type: ignore[attr-defined]
+        assert background.startswith('url("data:image/png;base64,')
+        assert n(page, "canvas.leaflet-heatmap-layer") == 1
+        assert n(page, ".marker-cluster") >= 1
+        labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()  # type: ignore[attr-defined]
+        assert any("Heat" in t for t in labels) and any("Clustered" in t for t in labels)
+        assert n(page, ".geomap-time") == 1  # the slider survived
+        assert n(page, ".geomap-event") >= 1  # and geomap's own layers
+    finally:
+        page.close()  # type: ignore[attr-defined]
+
+
+def test_page_elements_turned_off_leave_a_working_map(browser: object, site: tuple[Path, str]) -> None:
+    gmap = build_map(kursk_dataset()).without("time slider", "legend")
+    loaded = open_map(browser, site, "bare.html", gmap.to_html())
+    page = loaded.page
+    try:
+        assert loaded.errors == [] and loaded.requests == []
+        assert n(page, ".geomap-time") == 0 and n(page, ".geomap-legend") == 0
+        assert n(page, ".geomap-title") == 1 and n(page, ".geomap-event") >= 1
+    finally:
+        page.close()  # type: ignore[attr-defined]

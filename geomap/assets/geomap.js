@@ -90,7 +90,7 @@ function geomapDayLabel(day) {
 
 /* What geomap adds once every layer is drawn: the time slider (if anything is dated) and
  * label decluttering (a route label overlapping an earlier one is hidden at that zoom). */
-function geomapFinish(map) {
+function geomapFinish(map, slider) {
   "use strict";
   function declutter() {
     var shown = [];
@@ -109,7 +109,7 @@ function geomapFinish(map) {
   map.on("zoomend viewreset layeradd", function () { setTimeout(declutter, 0); });
   geomapTime.declutter = declutter;
   declutter();
-  return geomapTimeSlider(map);
+  return slider === false ? null : geomapTimeSlider(map);
 }
 
 /* The slider control (bottom centre): play/pause, the day, and "this date only". Built with

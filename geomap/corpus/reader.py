@@ -1,5 +1,8 @@
 """Streaming a corpus of articles: a folder of .txt/.html files, or a JSONL file.
 
+HTML files are read by :func:`geomap.io.article.article_from_html` (the main content only),
+as ``geomap extract page.html`` reads them.
+
 Nothing is read whole: files are listed and read one at a time, JSONL line by line. A line or
 file that cannot be read becomes a :class:`~geomap.model.Problem` in the stream (file, line,
 field, reason) and the rest goes on.
@@ -9,17 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
+from geomap.io.article import article_from_html
 from geomap.model import GeomapError, Problem
 
-__all__ = ["Article", "iter_articles", "html_to_text", "TEXT_SUFFIXES"]
+__all__ = ["Article", "iter_articles", "TEXT_SUFFIXES"]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 HTML_SUFFIXES = (".html", ".htm")
@@ -39,58 +40,6 @@ class Article:
     publisher: str | None = None
     where: str | None = None  # file (and line) for messages
     seq: int = 0  # position in the corpus, for a stable output order
-
-
-class _TextOfHTML(HTMLParser):
-    """Visible text of an HTML page, with the publication date of its meta tags."""
-
-    SKIP = {"script", "style", "noscript", "template", "head"}
-    BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "title"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-        self.meta: dict[str, str] = {}
-        self.title = ""
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "meta":
-            a = {k: v or "" for k, v in attrs}
-            key = a.get("property") or a.get("name") or a.get("itemprop") or ""
-            if key and a.get("content"):
-                self.meta[key.lower()] = a["content"]
-        if tag == "title":
-            self._in_title = True
-        if tag in self.SKIP:
-            self.skip += 1
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-        if tag in self.SKIP and self.skip:
-            self.skip -= 1
-        if tag in self.BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-        if not self.skip:
-            self.parts.append(data)
-
-
-def html_to_text(source: str) -> tuple[str, dict[str, str], str]:
-    """(visible text, meta tags, title) of an HTML document."""
-    parser = _TextOfHTML()
-    parser.feed(source)
-    parser.close()
-    text = re.sub(r"[ \t\r\f\v]+", " ", "".join(parser.parts))
-    text = re.sub(r"\s*\n\s*", "\n\n", text).strip()
-    return html.unescape(text), parser.meta, parser.title.strip()
 
 
 def _date(value: object) -> dt.date | None:
@@ -134,10 +83,14 @@ def _iter_folder(root: Path) -> Iterator[Article | Problem]:
         if "\x00" in raw[:4096]:
             yield Problem("binary file, not text", where=str(file), field="text")
             continue
-        published = title = None
+        published = title = url = None
         if file.suffix.lower() in HTML_SUFFIXES:
-            text, meta, title = html_to_text(raw)
-            published = _date(meta.get("article:published_time") or meta.get("datepublished") or meta.get("date"))
+            try:
+                page = article_from_html(raw, where=str(file))
+            except GeomapError as exc:
+                yield Problem(str(exc).removeprefix(f"{file}: "), where=str(file), field="text")
+                continue
+            text, published, title, url = page.text, page.published, page.title, page.url
         else:
             text = raw
         if not text.strip():
@@ -146,7 +99,9 @@ def _iter_folder(root: Path) -> Iterator[Article | Problem]:
         if len(text) > MAX_ARTICLE_CHARS:
             yield Problem(f"{len(text):,} characters is not one article", where=str(file), field="text")
             continue
-        yield Article(id=rel, text=text, published=published, title=title or None, where=str(file), seq=seq)
+        yield Article(
+            id=rel, text=text, published=published, url=url, title=title or None, where=str(file), seq=seq
+        )
 
 
 def _iter_jsonl(file: Path) -> Iterator[Article | Problem]:
@@ -165,6 +120,9 @@ def _iter_jsonl(file: Path) -> Iterator[Article | Problem]:
                 continue
             except json.JSONDecodeError as exc:
                 yield Problem(f"not valid JSON: {exc.msg} (column {exc.colno})", where=str(file), line=lineno)
+                continue
+            except RecursionError:
+                yield Problem("JSON nested too deeply", where=str(file), line=lineno)
                 continue
             if not isinstance(row, dict):
                 yield Problem("a line must be a JSON object", where=str(file), line=lineno)

@@ -16,6 +16,7 @@ singleton, never pickled). The result is the same as the serial run's.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -30,7 +31,9 @@ import pandas as pd
 
 from geomap.corpus.reader import Article, iter_articles
 from geomap.corpus.store import records_of, records_to_frame, write_parquet
-from geomap.model import GeomapError, Problem, Source
+from geomap.extract.resources import FALLBACK, available_languages, has_resources
+from geomap.files import OutputError, atomic_path, reason_of, write_text_atomic
+from geomap.model import ArgumentError, GeomapError, Problem, Source
 
 __all__ = ["CorpusSummary", "extract_corpus", "process_batch", "BatchResult"]
 
@@ -112,6 +115,27 @@ def process_batch(articles: list[Article]) -> BatchResult:
     return BatchResult(articles[0].seq if articles else 0, payload, done)
 
 
+def _unique_ids(items: Iterable[Article | Problem], problems: list[Problem]) -> Iterator[Article | Problem]:
+    """Articles whose id repeats one before (an id or url given twice, 1 and "1") get a derived id,
+    ``ID#SEQ`` (SEQ: the line or file number, stable across runs), with a warning: rows are
+    keyed by article id, so a clash would otherwise drop one article's events silently."""
+    seen: dict[str, str | None] = {}
+    for item in items:
+        if isinstance(item, Article):
+            if item.id in seen:
+                derived = f"{item.id}#{item.seq}"
+                n = 2
+                while derived in seen:
+                    derived, n = f"{item.id}#{item.seq}.{n}", n + 1
+                problems.append(Problem(
+                    f"article id {item.id!r} is also the id of {seen[item.id]}; this one is kept as {derived!r}",
+                    where=item.where, field="id", severity="warning",
+                ))  # fmt: skip
+                item = dataclasses.replace(item, id=derived)
+            seen[item.id] = item.where
+        yield item
+
+
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
     batch: list[Article] = []
     for a in items:
@@ -150,7 +174,10 @@ class _Parts:
 
     def __init__(self, output: Path) -> None:
         self.dir = output.with_name(output.name + ".parts")
-        self.dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(self.dir, reason_of(exc)) from None
         self.log = self.dir / "done.jsonl"
 
     def done_ids(self) -> set[str]:
@@ -172,14 +199,16 @@ class _Parts:
     def write(self, result: BatchResult) -> None:
         if result.parquet:
             path = self.dir / f"part-{result.first_seq:012d}.parquet"
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_bytes(result.parquet)
-            tmp.replace(path)
-        with self.log.open("a", encoding="utf-8") as fh:
-            for d in result.done:
-                fh.write(json.dumps(d, ensure_ascii=False) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
+            with atomic_path(path) as tmp:
+                tmp.write_bytes(result.parquet)
+        try:
+            with self.log.open("a", encoding="utf-8") as fh:
+                for d in result.done:
+                    fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            raise OutputError(self.log, reason_of(exc)) from None
 
     def combine(self) -> pd.DataFrame:
         import geopandas as gpd
@@ -228,12 +257,18 @@ def extract_corpus(
     problems: list[Problem] = []
 
     def todo() -> Iterator[Article]:
-        for item in iter_articles(Path(corpus)):
+        for item in _unique_ids(iter_articles(Path(corpus)), problems):
             if isinstance(item, Problem):
                 problems.append(item)
             elif item.id in already:
                 summary.skipped += 1
             else:
+                if item.language and not has_resources(item.language):
+                    problems.append(Problem(
+                        f"language {item.language!r} has no word lists (available: {', '.join(available_languages())}); "
+                        f"the article is read with the {FALLBACK!r} ones", where=item.where, field="language",
+                        severity="warning",
+                    ))  # fmt: skip
                 yield item
 
     bar = _Progress(sys.stderr.isatty() if progress is None else progress)
@@ -269,12 +304,15 @@ def extract_corpus(
     summary.merges = len(merges)
     write_parquet(table, output)
     report = output.with_name(output.stem + ".merges.json")
-    report.write_text(json.dumps({"merges": merges}, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    write_text_atomic(report, json.dumps({"merges": merges}, ensure_ascii=False, indent=1, default=str))
     summary.failures = parts.failures()
     summary.problems = problems
     summary.seconds = time.perf_counter() - t0
     summary.output = output
     return summary
+
+
+SCHEDULER_TIMEOUT = 10  # seconds to reach an existing Dask scheduler
 
 
 def _run_dask(batches: Iterator[list[Article]], take: Callable[[BatchResult], None], workers: int, scheduler: str | None) -> None:
@@ -283,7 +321,11 @@ def _run_dask(batches: Iterator[list[Article]], take: Callable[[BatchResult], No
 
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, ValueError, TypeError) as exc:  # not an address, refused, timed out
+            detail = " ".join(str(exc).split())[:200]
+            raise ArgumentError("scheduler", f"cannot reach the Dask scheduler {scheduler!r}: {detail}") from None
     else:
         cluster = LocalCluster(
             n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None

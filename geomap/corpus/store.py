@@ -124,9 +124,10 @@ def records_to_frame(rows: Sequence[Mapping[str, Any]]) -> gpd.GeoDataFrame:
 
 def write_parquet(frame: gpd.GeoDataFrame, path: Path) -> Path:
     """Write GeoParquet atomically (a temporary file renamed into place)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_parquet(tmp, index=False)
-    tmp.replace(path)
+    from geomap.files import atomic_path
+
+    with atomic_path(path) as tmp:
+        frame.to_parquet(tmp, index=False)
     return path
 
 

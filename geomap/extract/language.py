@@ -47,10 +47,12 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 class UnknownLanguage(GeomapError):
     """The text is in a language we have no word lists for (or too short to tell)."""
 
-    def __init__(self, code: str, confidence: float = 0.0) -> None:
+    def __init__(self, code: str, confidence: float = 0.0, *, given: bool = False) -> None:
         self.code = code
         self.confidence = confidence
-        if code == UND:
+        if given:
+            what = f"the language given, '{code}', has no word lists"
+        elif code == UND:
             what = "the text is too short to tell its language"
         else:
             what = f"the text looks like language '{code}' (confidence {confidence:.2f}), which has no word lists"
@@ -92,11 +94,12 @@ def detect_language(text: str) -> tuple[str, float]:
     return best, round(float(min(best_score, 1.0)), 4)
 
 
-def resource_language(code: str, confidence: float = 0.0) -> str:
-    """The resource file for a detected code ('ms' -> 'id'), or UnknownLanguage when there is none."""
+def resource_language(code: str, confidence: float = 0.0, *, given: bool = False) -> str:
+    """The resource file for a code ('ms' -> 'id'), or UnknownLanguage when there is none;
+    ``given``: the user named the code (messages say so instead of 'detected')."""
     if code != UND and has_resources(code):
         return load_resources(code).code
-    raise UnknownLanguage(code, confidence)
+    raise UnknownLanguage(code, confidence, given=given)
 
 
 def choose_language(text: str, declared: str | None = None) -> LanguageChoice:
@@ -107,7 +110,7 @@ def choose_language(text: str, declared: str | None = None) -> LanguageChoice:
     else:
         code, confidence = detect_language(text)
     try:
-        return LanguageChoice(code, confidence, resource_language(code, confidence))
+        return LanguageChoice(code, confidence, resource_language(code, confidence, given=bool(declared)))
     except UnknownLanguage as exc:
         return LanguageChoice(code, confidence, FALLBACK, f"{exc}; reading it with '{FALLBACK}' word lists")
 

@@ -19,12 +19,12 @@ from geomap.extract.dates import DateMention, find_dates
 from geomap.extract.dates_fallback import find_dates_dateparser
 from geomap.extract.events import build_events
 from geomap.extract.language import choose_language
-from geomap.extract.toponyms import Toponym, ToponymRecognizer, resolve_mentions
+from geomap.extract.toponyms import Mention, Toponym, ToponymRecognizer, resolve_mentions
+from geomap.io.article import MAX_ARTICLE_BYTES
 from geomap.model import Dataset, GeomapError, Source
 
 __all__ = ["Extraction", "extract", "read_article", "MAX_ARTICLE_BYTES"]
 
-MAX_ARTICLE_BYTES = 5_000_000  # a news article is a few kB; past this it is not one article
 
 
 @dataclass
@@ -48,6 +48,23 @@ class Extraction:
 
         return extraction_geojson(self)
 
+    def save(self, path: str | Path) -> Path:
+        """Write the extraction by the file's suffix: .yaml/.yml (to review and render) or .geojson/.json."""
+        import json
+
+        from geomap.extract.output import extraction_yaml
+        from geomap.files import write_text_atomic
+
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix in (".yaml", ".yml"):
+            write_text_atomic(path, extraction_yaml(self))
+        elif suffix in (".geojson", ".json"):
+            write_text_atomic(path, json.dumps(self.to_geojson(), ensure_ascii=False, indent=1))
+        else:
+            raise GeomapError(f"{path}: unknown output type {suffix!r}; use .yaml or .geojson")
+        return path
+
 
 _HEADER_DATE = re.compile(
     r"^(?:published|date|tanggal|diterbitkan|datum|дата)\s*[:=]\s*[\"']?(\d{4}-\d{2}-\d{2})"
@@ -66,28 +83,10 @@ def _headline(text: str) -> str | None:
 
 
 def read_article(path: Path) -> str:
-    """Read an article file as UTF-8 text, refusing what is not one (binary, huge, empty)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise GeomapError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise GeomapError(f"{path}: cannot read: {exc.strerror}") from None
-    if len(data) > MAX_ARTICLE_BYTES:
-        raise GeomapError(
-            f"{path}: {len(data):,} bytes is too large for one article (limit {MAX_ARTICLE_BYTES:,}); "
-            "split it into articles"
-        )
-    if b"\x00" in data[:8192]:
-        raise GeomapError(f"{path}: looks like a binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise GeomapError(f"{path}: line {line}: not UTF-8 text (byte {exc.start})") from None
-    if not text.strip():
-        raise GeomapError(f"{path}: the file is empty")
-    return text
+    """The text of an article file (HTML: its main content only); see :mod:`geomap.io.article`."""
+    from geomap.io.article import read_article_file
+
+    return read_article_file(Path(path)).text
 
 
 def extract(
@@ -97,12 +96,17 @@ def extract(
     source: Source | None = None,
     recognizer: ToponymRecognizer | None = None,
     where: str | None = None,
+    geocoder: Any = None,
 ) -> Extraction:
     """Extract places, dates, events and movements from one article.
 
     ``published`` anchors relative and year-less dates; without it a date in the article's
     header (``Published: 2024-10-29``) is used, else today, and a note says so. ``lang`` is an
     ISO 639-1 code; detected when not given. ``source`` is attached to every event.
+    ``geocoder`` (any geopy-style ``geocode(query, exactly_one=True)``, e.g. an online chain
+    from :func:`geomap.geocode.chain.build_chain`) is asked for the location phrases the
+    offline gazetteer did not know ('to Plekhovo'); what it finds becomes places whose
+    ``source`` names the geocoder, and a note lists them.
     """
     if not text or not text.strip():
         raise GeomapError(f"{where or 'input'}: the text is empty")
@@ -148,6 +152,18 @@ def extract(
     elif source.title is None and headline:
         source = dataclasses.replace(source, title=headline)
     dataset, unresolved = build_events(text, toponyms, dates, lang_used, published, source, where=where)
+    if geocoder is not None and any(u.get("mention") for u in unresolved):
+        found, failed = _geocoded_mentions(unresolved, geocoder)
+        if found:
+            toponyms = resolve_mentions([*mentions, *(m for ms in found.values() for m in ms)])
+            for t in toponyms:
+                if t.key in found:
+                    t.place = dataclasses.replace(t.place, source=found[t.key][0].candidates[0].source)
+                    t.reason = f"not in the gazetteer; found by the geocoder ({t.place.source})"
+            dataset, unresolved = build_events(text, toponyms, dates, lang_used, published, source, where=where)
+            names = ", ".join(sorted(ms[0].text for ms in found.values()))
+            notes.append(f"{len(found)} place name(s) found by the geocoder: {names}")
+        notes.extend(failed)
     return Extraction(
         text=text,
         language=lang,
@@ -160,3 +176,45 @@ def extract(
         unresolved=unresolved,
         notes=notes,
     )
+
+
+def _geocoded_mentions(
+    unresolved: list[dict[str, Any]], geocoder: Any
+) -> tuple[dict[str, list[Mention]], list[str]]:
+    """Mentions (by key) for the unresolved location phrases the geocoder places, and failure notes."""
+    from geomap.geocode.base import place_from_location
+    from geomap.geocode.index import Entry
+    from geomap.geocode.normalize import normalize
+
+    found: dict[str, list[Mention]] = {}
+    failed: list[str] = []
+    answers: dict[str, Any] = {}
+    for u in unresolved:
+        name = u.get("mention")
+        if not name or u.get("start") is None:
+            continue
+        if name not in answers:
+            try:
+                answers[name] = geocoder.geocode(name, exactly_one=True)
+            except Exception as exc:  # noqa: BLE001 - a geocoder is user-supplied; its failure is a note
+                answers[name] = None
+                failed.append(f"geocoder failed for {name!r}: {exc}")
+        location = answers[name]
+        if location is None:
+            continue
+        place = place_from_location(location, source=getattr(geocoder, "name", None))
+        source = place.source if place.source not in ("offline", "geopy") else type(geocoder).__name__
+        entry = Entry(
+            name=place.name,
+            lat=place.lat,
+            lon=place.lon,
+            country_code=(place.country_code or "").upper() or None,
+            kind=place.kind.value,
+            population=place.population,
+            geonameid=place.geonameid,
+            source=source,
+            precision=place.geo_precision,
+        )
+        key = normalize(name)
+        found.setdefault(key, []).append(Mention(name, u["start"], u["end"], key, (entry,), preposition="geocoder"))
+    return found, failed

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from geomap.files import atomic_path, write_text_atomic
 from geomap.model import Dataset, GeomapError
 
 from .acled_csv import read_acled_csv, write_acled_csv
@@ -27,7 +28,7 @@ from .geojson import (
 )
 from .gpkg import read_gpkg, write_feature_layer, write_gpkg
 from .kml import write_kml
-from .validate import raise_if_problems
+from .validate import input_encoding, raise_if_problems
 from .yaml_events import read_yaml
 
 __all__ = [
@@ -96,8 +97,10 @@ def _suffix(path: str | Path) -> str:
     return Path(path).suffix.casefold()
 
 
-def read_events(path: str | Path, *, strict: bool = False) -> Dataset:
-    """Read an events file by its extension; ``strict`` turns any problem into one GeomapError listing all."""
+def read_events(path: str | Path, *, strict: bool = False, encoding: str | None = None) -> Dataset:
+    """Read an events file by its extension; ``strict`` turns any problem into one GeomapError listing all.
+
+    ``encoding``: of a text file without a byte-order mark (default UTF-8; a BOM always wins)."""
     where = str(path)
     reader = READERS.get(_suffix(path))
     if reader is None:
@@ -105,7 +108,8 @@ def read_events(path: str | Path, *, strict: bool = False) -> Dataset:
             f"{where}: unknown file type '{Path(path).suffix or '(none)'}'; "
             f"readable: {', '.join(sorted(READERS))}"
         )
-    dataset = reader(path, where=where)
+    with input_encoding(encoding):
+        dataset = reader(path, where=where)
     if strict:
         raise_if_problems(where, dataset.problems)
     return dataset
@@ -142,6 +146,11 @@ def export(
         raise GeomapError(f"{path}: the directory {parent} does not exist")
     if extra_layers and _suffix(path) not in (".gpkg", ".geojson"):
         raise GeomapError(f"{path}: your own layers can be exported to .gpkg or .geojson, not {_suffix(path)}")
+    if extra_layers and _suffix(path) == ".gpkg":  # one file: the user's tables join it before the rename
+        with atomic_path(path) as tmp:
+            writer(dataset, tmp, tuple(layers))
+            _export_extra(dataset, tmp, extra_layers)
+        return [str(path)]
     written = writer(dataset, Path(path), tuple(layers))
     if extra_layers:
         written += _export_extra(dataset, Path(path), extra_layers)
@@ -180,10 +189,7 @@ def _export_extra(dataset: Dataset, path: Path, extra_layers: Sequence[Layer]) -
             write_feature_layer(path, table, layer.features(ctx), title=layer.name)
         else:
             out = path.with_name(f"{path.stem}.{table}{path.suffix}")
-            try:
-                out.write_text(feature_collection_text(features), encoding="utf-8", newline="\n")
-            except OSError as exc:
-                raise GeomapError(f"{out}: cannot write: {exc.strerror}") from None
+            write_text_atomic(out, feature_collection_text(features))
             written.append(str(out))
     return written
 

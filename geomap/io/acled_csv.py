@@ -21,8 +21,10 @@ developments' is ``other`` except its sub-events 'Headquarters or base establish
 'Non-violent transfer of territory' (``deployment``) and 'Agreement' (``meeting``); 'Protests'
 and 'Riots' are ``other``. A ``kind`` column, when filled, wins.
 
-Rows are read one at a time with the csv module; the row number in messages counts the header
-as row 1, so the first data row is row 2.
+Rows are read one at a time with the csv module; messages give the line a row starts on (the
+header is line 1; a cell with line breaks makes the following rows' lines larger than their
+row numbers). A cell may hold up to MAX_CSV_FIELD characters (the csv module's default of
+131,072 is raised to it); a row with a larger cell is rejected alone, the rest is read.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from geomap.files import atomic_path
 from geomap.model import Dataset, Event, EventKind, GeomapError, Problem
 
 from . import validate as v
@@ -201,9 +204,14 @@ def _sniff_delimiter(header_line: str) -> str:
     return ","
 
 
+MAX_CSV_FIELD = 16 * 1024 * 1024  # characters in one CSV cell; text fields are then cut to v.MAX_FIELD_CHARS
+
+
 def iter_acled_csv(path: str | Path, *, where: str | None = None) -> Iterator[Event | Problem]:
     """Events and problems in file order, one row at a time, so a large export never sits in memory."""
     where = where if where is not None else str(path)
+    if csv.field_size_limit() < MAX_CSV_FIELD:
+        csv.field_size_limit(MAX_CSV_FIELD)
     lines = v.utf8_lines(path, where)
     try:
         first = next(lines)
@@ -239,17 +247,20 @@ def iter_acled_csv(path: str | Path, *, where: str | None = None) -> Iterator[Ev
     number = 1
     data_rows = 0
     while True:
+        start = reader.line_num + 1  # the line this row starts on
         try:
             cells = next(reader)
         except StopIteration:
             break
-        except csv.Error as exc:
-            raise GeomapError(f"{where}: CSV error near line {reader.line_num}: {exc}") from None
+        except csv.Error as exc:  # one bad row (a cell over MAX_CSV_FIELD, ...): reject it alone
+            number += 1
+            yield Problem(f"row rejected: {exc}", where, start, None, "error")
+            continue
         number += 1
         if not any(c.strip() for c in cells):
             continue
         data_rows += 1
-        row = v.Row(where, number)
+        row = v.Row(where, start)
         if len(cells) > len(header):
             row.error(None, f"row has {len(cells)} fields but the header has {len(header)}")
             yield from row.problems
@@ -288,15 +299,12 @@ def write_acled_csv(dataset: Dataset, path: str | Path) -> list[str]:
 
     columns = [name for name, _ in EVENT_SCHEMA]
     out = Path(path)
-    try:
-        with out.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(columns)
-            for event in dataset.events:
-                if event.place is None:
-                    continue
-                rec = event_record(event)
-                writer.writerow([_cell(c, rec.get(c)) for c in columns])
-    except OSError as exc:
-        raise GeomapError(f"{out}: cannot write: {exc.strerror}") from None
+    with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(columns)
+        for event in dataset.events:
+            if event.place is None:
+                continue
+            rec = event_record(event)
+            writer.writerow([_cell(c, rec.get(c)) for c in columns])
     return [str(out)]

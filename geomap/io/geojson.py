@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from geomap.files import write_text_atomic
 from geomap.model import Dataset, GeomapError
 
 from . import validate as v
@@ -98,10 +99,7 @@ def feature_collection_text(features: Iterable[Mapping[str, Any]]) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise GeomapError(f"{path}: cannot write: {exc.strerror}") from None
+    write_text_atomic(path, text)
 
 
 def write_geojson(dataset: Dataset, path: str | Path, layers: Sequence[str] = LAYERS) -> list[str]:
@@ -169,6 +167,8 @@ def _features(path: str | Path, where: str) -> list[Any]:
         raise GeomapError(
             f"{where}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise GeomapError(f"{where}: JSON nested too deeply to read (arrays or objects thousands deep)") from None
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":

@@ -22,7 +22,9 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from pyogrio.raw import write as raw_write
 from shapely.geometry import MultiLineString, Point
 
+from geomap.files import OutputError, atomic_path
 from geomap.model import Dataset, GeomapError
+from geomap.textclean import strip_controls
 
 from .frame import (
     CRS,
@@ -79,8 +81,8 @@ def _columns(
             ]
             data.append(np.array(rounded, dtype="float64"))
             masks.append(None)
-        else:
-            data.append(np.array(values, dtype=object))
+        else:  # text: NUL would cut a string, other controls kept out as in every output
+            data.append(np.array([strip_controls(x) if isinstance(x, str) else x for x in values], dtype=object))
             masks.append(None)
     return data, masks
 
@@ -118,16 +120,12 @@ def write_gpkg(dataset: Dataset, path: str | Path, layers: Sequence[str] = LAYER
     """One GeoPackage with the chosen layers (an existing file is replaced, not appended to)."""
     out = Path(path)
     tables = [(layer, *_layer(dataset, layer)) for layer in layers]  # fail on a bad layer name first
-    try:
-        out.unlink(missing_ok=True)
-    except OSError as exc:
-        raise GeomapError(f"{out}: cannot replace the existing file: {exc.strerror}") from None
-    with _pinned_clock():
+    with atomic_path(out) as tmp, _pinned_clock():  # the previous file stays whole until the rename
         for i, (layer, records, geoms, schema, gtype) in enumerate(tables):
             data, masks = _columns(records, schema)
             try:
                 raw_write(
-                    str(out),
+                    str(tmp),
                     _round_geoms(geoms),
                     data,
                     [name for name, _ in schema],
@@ -141,10 +139,8 @@ def write_gpkg(dataset: Dataset, path: str | Path, layers: Sequence[str] = LAYER
                     layer_options={"SPATIAL_INDEX": "YES"},
                 )
             except (DataSourceError, DataLayerError, OSError) as exc:
-                raise GeomapError(
-                    f"{out}: cannot write layer '{layer}': {' '.join(str(exc).split())}"
-                ) from None
-    write_layer_styles(out, [layer_style(layer, dataset) for layer, *_ in tables])
+                raise OutputError(out, f"layer '{layer}': {' '.join(str(exc).split())}") from None
+        write_layer_styles(tmp, [layer_style(layer, dataset) for layer, *_ in tables])
     return [str(out)]
 
 

@@ -13,15 +13,26 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax import saxutils
 
+from geomap.files import write_text_atomic
 from geomap.model import Dataset, Event, GeomapError, Movement
+from geomap.textclean import strip_controls
 
 from .frame import event_record, place_records, route_parts, route_record
 
 __all__ = ["write_kml", "kml_text", "kml_colour"]
 
 LAYERS = ("events", "places", "routes")
+
+
+def escape(text: str) -> str:
+    """XML text: control characters (not allowed in XML 1.0) removed, then &<> escaped."""
+    return saxutils.escape(strip_controls(text))
+
+
+def quoteattr(text: str) -> str:
+    return saxutils.quoteattr(strip_controls(text))
 
 
 def kml_colour(colour: str, opacity: float = 1.0) -> str:
@@ -153,8 +164,5 @@ def write_kml(dataset: Dataset, path: str | Path, layers: Sequence[str] = LAYERS
     """Write the KML file; returns [path]."""
     out = Path(path)
     text = kml_text(dataset, layers, title=dataset.title or out.stem)
-    try:
-        out.write_text(text, encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise GeomapError(f"{out}: cannot write: {exc.strerror}") from None
+    write_text_atomic(out, text)
     return [str(out)]

@@ -11,8 +11,12 @@ place_kind, geo_precision, geocoder, geonameid, population.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import contextvars
 import datetime as dt
 import functools
+import io
 import json
 import math
 from collections.abc import Iterator, Mapping
@@ -31,7 +35,9 @@ from geomap.model import (
     Problem,
     Source,
     Status,
+    period,
 )
+from geomap.textclean import CONTROLS, strip_controls
 
 from .dates import DateError, is_finer, parse_date, parse_precision
 
@@ -51,7 +57,70 @@ __all__ = [
     "open_checked",
     "read_utf8",
     "utf8_lines",
+    "input_encoding",
+    "MAX_FIELD_CHARS",
+    "MAX_FILE_BYTES",
 ]
+
+# Limits, documented in README ("Limits"): a text field longer than MAX_FIELD_CHARS is cut to it
+# with a warning naming the row and field (a 50 MB cell would otherwise cost minutes in every
+# output); a YAML or GeoJSON file, read whole, may be at most MAX_FILE_BYTES (checked before
+# reading). CSVs are read a row at a time and have no file limit.
+MAX_FIELD_CHARS = 1_000_000
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+_ENCODING: contextvars.ContextVar[str | None] = contextvars.ContextVar("geomap_input_encoding", default=None)
+
+
+def encoding_name(name: str | None) -> str | None:
+    """Python's name for an encoding the user named; ArgumentError('encoding') if there is none."""
+    if name is None:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        from geomap.model import ArgumentError
+
+        raise ArgumentError("encoding", f"unknown encoding {name!r}") from None
+
+
+@contextlib.contextmanager
+def input_encoding(name: str | None) -> Iterator[None]:
+    """Read files in the ``with`` block in encoding ``name`` (``--encoding``) instead of UTF-8.
+
+    A byte-order mark (UTF-8, UTF-16, UTF-32) always wins: it is unambiguous.
+    """
+    token = _ENCODING.set(encoding_name(name))
+    try:
+        yield
+    finally:
+        _ENCODING.reset(token)
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _encoding_of(head: bytes) -> tuple[str, bool]:
+    """(encoding to read with, whether a BOM decided it)."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name, True
+    return _ENCODING.get() or "utf-8", False
+
+
+def _undecodable(where: str, line: int, byte: int, offset: int | None, encoding: str) -> GeomapError:
+    name = "UTF-8" if encoding.startswith("utf-8") else encoding
+    at = f" at byte offset {offset}" if offset is not None else ""
+    return GeomapError(
+        f"{where}: not {name} text: byte 0x{byte:02x}{at} (line {line}) cannot be decoded; "
+        "give the file's encoding with --encoding NAME (e.g. --encoding cp1251) or save it as UTF-8"
+    )
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -104,10 +173,20 @@ def is_blank(value: Any) -> bool:
 
 
 def text(row: Row, name: str, value: Any) -> str | None:
-    """A free-text field; numbers are taken as their text, lists and mappings are refused."""
+    """A free-text field; numbers are taken as their text, lists and mappings are refused.
+
+    Control characters are removed and a field longer than MAX_FIELD_CHARS is cut, each with a
+    warning."""
     if is_blank(value):
         return None
     if isinstance(value, str):
+        if CONTROLS.search(value):
+            n = len(CONTROLS.findall(value))
+            row.warn(name, f"{n} control character{'s' if n > 1 else ''} (NUL, ESC, BEL, ...) removed")
+            value = strip_controls(value)
+        if len(value) > MAX_FIELD_CHARS:
+            row.warn(name, f"{len(value):,} characters; cut to the first {MAX_FIELD_CHARS:,}")
+            value = value[:MAX_FIELD_CHARS]
         return value.strip()
     if isinstance(value, bool):
         return str(value).lower()
@@ -151,9 +230,21 @@ def quantity(row: Row, name: str, value: Any) -> int | None:
             except ValueError:
                 number = None
     if number is None or number < 0:
-        row.error(name, f"{name} must be a non-negative whole number, got {value!r}")
+        row.error(name, f"{name} must be a non-negative whole number, got {_shown(value)}")
+        return None
+    if number > MAX_QUANTITY:
+        row.error(name, f"{name} {number} is larger than any count of troops or vehicles (limit {MAX_QUANTITY:,})")
         return None
     return number
+
+
+MAX_QUANTITY = 10**12  # fits every integer column (GeoPackage, Parquet: int64) with room to sum
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: repr, at most 80 characters."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _number(row: Row, name: str, value: Any) -> float | None:
@@ -180,6 +271,9 @@ def coordinates(
         return None
     if lat_blank or lon_blank:
         given, missing = (lon_name, lat_name) if lat_blank else (lat_name, lon_name)
+        if isinstance(lat if lat_blank else lon, float):  # NaN, not a missing cell
+            row.error(missing, f"{missing} must be a finite number, got nan")
+            return None
         row.error(missing, f"{given} is given but {missing} is not; give both or neither")
         return None
     y, x = _number(row, lat_name, lat), _number(row, lon_name, lon)
@@ -299,8 +393,11 @@ def date_and_precision(
     except DateError as exc:
         row.error(date_name, str(exc))
         return None
+    except (OverflowError, ValueError) as exc:  # a week or day past the calendar's ends
+        row.error(date_name, f"cannot read the date {_shown(value)}: {exc}")
+        return None
     if is_blank(precision_value):
-        return day, form
+        return _in_calendar(row, date_name, value, day, form)
     try:
         precision = parse_precision(precision_value)
     except DateError as exc:
@@ -312,6 +409,18 @@ def date_and_precision(
         row.error(
             precision_name, f"{precision_name} '{precision}' is finer than the date '{value}' gives ({form})"
         )
+        return None
+    return _in_calendar(row, date_name, value, day, precision)
+
+
+def _in_calendar(
+    row: Row, name: str, value: Any, day: dt.date | None, precision: DatePrecision
+) -> tuple[dt.date | None, DatePrecision] | None:
+    """The date, unless the period it stands for runs past 9999-12-31 (9999-W52 does)."""
+    try:
+        period(day, precision)
+    except OverflowError:
+        row.error(name, f"the {precision} of {_shown(value)} runs past 9999-12-31, the last day dates can have")
         return None
     return day, precision
 
@@ -462,14 +571,6 @@ def raise_if_problems(where: str, problems: list[Problem]) -> None:
     raise GeomapError("\n".join(lines))
 
 
-def _decode_error(where: str, data: bytes, offset: int, exc: UnicodeDecodeError) -> GeomapError:
-    line = data.count(b"\n", 0, offset) + 1
-    return GeomapError(
-        f"{where}: not UTF-8 text: byte 0x{data[offset]:02x} at byte offset {offset} (line {line}) "
-        f"cannot be decoded ({exc.reason}); save the file as UTF-8"
-    )
-
-
 def open_checked(path: str | Path, where: str) -> Path:
     """The path, after making sure it names a readable, non-empty file (else a one-line GeomapError)."""
     p = Path(path)
@@ -487,44 +588,57 @@ def open_checked(path: str | Path, where: str) -> Path:
 
 
 def read_utf8(path: str | Path, where: str) -> str:
-    """The whole text of a small file (YAML, GeoJSON), refusing empty files and non-UTF-8 bytes."""
+    """The whole text of a file read at once (YAML, GeoJSON): UTF-8, a BOM's encoding, or
+    ``--encoding``'s; at most MAX_FILE_BYTES, checked before reading."""
     p = open_checked(path, where)
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise GeomapError(f"{where}: {size:,} bytes is larger than the {MAX_FILE_BYTES:,} a file read whole may have")
     try:
         data = p.read_bytes()
     except OSError as exc:
         raise GeomapError(f"{where}: cannot read: {exc.strerror}") from None
-    skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    encoding, _ = _encoding_of(data[:4])
     try:
-        content = data[skip:].decode("utf-8")
+        content = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise _decode_error(where, data, skip + exc.start, exc) from None
+        line = data.count(b"\n", 0, exc.start) + 1  # exact for ASCII-compatible encodings
+        raise _undecodable(where, line, data[exc.start], exc.start, encoding) from None
     if not content.strip():
         raise GeomapError(f"{where}: empty file (only white space)")
     return content
 
 
 def utf8_lines(path: str | Path, where: str) -> Iterator[str]:
-    """Decoded lines of a file read one at a time (for large CSVs), with the byte offset of any bad byte.
+    """Decoded lines of a file read one at a time (for large CSVs); the line of any bad byte.
 
-    A newline byte never occurs inside a UTF-8 sequence, so decoding line by line is exact.
+    UTF-8 (or an ASCII-compatible ``--encoding``) is decoded line by line from bytes, since a
+    newline byte is never inside a character; UTF-16/32 (a BOM) through a text stream.
     """
     p = open_checked(path, where)
-    offset = 0
     number = 0
     try:
         with p.open("rb") as fh:
+            encoding, by_bom = _encoding_of(fh.peek(4)[:4])
+            if encoding.startswith(("utf-16", "utf-32")):  # newline bytes may sit inside characters
+                stream = io.TextIOWrapper(fh, encoding=encoding, newline="")
+                try:
+                    for line in stream:
+                        number += 1
+                        yield line
+                except UnicodeDecodeError as exc:
+                    raise _undecodable(where, number + 1, exc.object[exc.start], None, encoding) from None
+                return
+            decoder = "utf-8" if encoding == "utf-8-sig" else encoding
+            offset = 0
             for raw in fh:
                 number += 1
-                chunk = raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw
-                skipped = len(raw) - len(chunk)
+                chunk = raw[3:] if number == 1 and raw.startswith(codecs.BOM_UTF8) else raw
                 try:
-                    yield chunk.decode("utf-8")
+                    yield chunk.decode(decoder)
                 except UnicodeDecodeError as exc:
-                    bad = offset + skipped + exc.start
-                    raise GeomapError(
-                        f"{where}: not UTF-8 text: byte 0x{chunk[exc.start]:02x} at byte offset {bad} "
-                        f"(line {number}) cannot be decoded ({exc.reason}); save the file as UTF-8"
-                    ) from None
+                    bad = offset + len(raw) - len(chunk) + exc.start
+                    raise _undecodable(where, number, chunk[exc.start], bad, decoder) from None
                 offset += len(raw)
     except OSError as exc:
         raise GeomapError(f"{where}: cannot read: {exc.strerror}") from None
